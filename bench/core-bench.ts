@@ -1,0 +1,132 @@
+// In-process benchmark of the analysis core: `yaml`'s parseDocument alone against our analyze(), per
+// policy size, so the cost above parsing is visible; and a 50,000-line YAML file that is not a policy,
+// which analyze() should dismiss (detection) before any full parse.
+//
+// Parse and analyze alternate iteration by iteration (after a warm-up), so both see the same JIT state,
+// GC pressure and machine noise; medians and p90s of the per-iteration times are reported.
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { generateNonPolicy, generatePolicy, POLICY_SIZES, NON_POLICY_LINES } from './generate';
+import { median, p90, fmtMs, fmtRatio } from './stats';
+
+export interface CoreRow {
+  label: string;
+  paths?: number;
+  lines: number;
+  bytes: number;
+  iterations: number;
+  parseMs: number[];
+  analyzeMs: number[];
+  findings: number;
+  findingsByRule: Record<string, number>;
+  isPolicy: boolean;
+}
+
+export interface CoreBenchResult {
+  rows: CoreRow[];
+}
+
+type AnalyzeFn = (text: string, options?: object) => { findings: { ruleId: string }[]; isPolicy: boolean };
+
+export async function loadAnalyze(): Promise<AnalyzeFn> {
+  const core = await import('../server/src/core/index');
+  if (typeof core.analyze !== 'function') throw new Error('server/src/core/index does not export analyze');
+  return core.analyze as unknown as AnalyzeFn;
+}
+
+function measure(label: string, text: string, analyze: AnalyzeFn, budgetMs: number, paths?: number): CoreRow {
+  const time = (f: () => void) => {
+    const t = performance.now();
+    f();
+    return performance.now() - t;
+  };
+  // Warm-up: JIT both paths (and size the loop).
+  let warm = 0;
+  const warmStart = performance.now();
+  while (warm < 3 || (performance.now() - warmStart < budgetMs * 0.2 && warm < 20)) {
+    parseDocument(text);
+    analyze(text);
+    warm++;
+  }
+  const parseMs: number[] = [];
+  const analyzeMs: number[] = [];
+  const start = performance.now();
+  let i = 0;
+  while (i < 5 || (performance.now() - start < budgetMs && i < 2000)) {
+    // Alternate which goes first, so neither always runs right after the other's garbage.
+    if (i % 2 === 0) {
+      parseMs.push(time(() => parseDocument(text)));
+      analyzeMs.push(time(() => analyze(text)));
+    } else {
+      analyzeMs.push(time(() => analyze(text)));
+      parseMs.push(time(() => parseDocument(text)));
+    }
+    i++;
+  }
+  const a = analyze(text);
+  const findingsByRule: Record<string, number> = {};
+  for (const f of a.findings) findingsByRule[f.ruleId] = (findingsByRule[f.ruleId] ?? 0) + 1;
+  return {
+    label,
+    paths,
+    lines: text.split('\n').length,
+    bytes: Buffer.byteLength(text),
+    iterations: i,
+    parseMs,
+    analyzeMs,
+    findings: a.findings.length,
+    findingsByRule,
+    isPolicy: a.isPolicy,
+  };
+}
+
+export async function runCoreBench(opts: { sizes?: number[]; quick?: boolean; log?: (s: string) => void } = {}): Promise<CoreBenchResult> {
+  const log = opts.log ?? ((s: string) => console.error(s));
+  const analyze = await loadAnalyze();
+  const sizes = opts.sizes ?? [...POLICY_SIZES];
+  const scale = opts.quick ? 0.4 : 1;
+  const budget = (n: number) => scale * (n <= 256 ? 1500 : n <= 2000 ? 3000 : 9000);
+  const rows: CoreRow[] = [];
+  for (const n of sizes) {
+    const { text } = generatePolicy(n);
+    const row = measure(`policy, ${n} paths`, text, analyze, budget(n), n);
+    rows.push(row);
+    log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms, analyze ${fmtMs(median(row.analyzeMs))} ms (${row.iterations} iterations, ${row.findings} findings)`);
+  }
+  const np = generateNonPolicy(NON_POLICY_LINES);
+  const row = measure(`not a policy, ${NON_POLICY_LINES} lines`, np, analyze, scale * 3000);
+  rows.push(row);
+  log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms, analyze ${fmtMs(median(row.analyzeMs))} ms (isPolicy ${row.isPolicy})`);
+  return { rows };
+}
+
+/** Analysis cost on top of parsing, as a fraction of the parse: (analyze - parse) / parse, on medians. */
+export const onTop = (r: CoreRow) => (median(r.analyzeMs) - median(r.parseMs)) / median(r.parseMs);
+
+export function coreTable(res: CoreBenchResult): string {
+  const lines = [
+    '| input | lines | KiB | parseDocument median / p90 (ms) | analyze median / p90 (ms) | analyze / parse | on top of parse: (analyze - parse) / parse | findings |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of res.rows) {
+    const top = onTop(r);
+    const rules = Object.entries(r.findingsByRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    lines.push(
+      `| ${r.label} | ${r.lines} | ${(r.bytes / 1024).toFixed(0)} | ${fmtMs(median(r.parseMs))} / ${fmtMs(p90(r.parseMs))} | ${fmtMs(median(r.analyzeMs))} / ${fmtMs(p90(r.analyzeMs))} | ${fmtRatio(median(r.analyzeMs) / median(r.parseMs))} | ${r.paths === undefined ? 'n/a (not analysed)' : `**${fmtRatio(top)}**`} | ${r.isPolicy ? rules || 'none' : 'not a policy'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const res = await runCoreBench({ quick: process.argv.includes('--quick') });
+  console.log(coreTable(res));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
+}

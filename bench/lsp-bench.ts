@@ -1,0 +1,422 @@
+// LSP benchmark: our server against yaml-language-server 2.0.0 (with our JSON schema), both spawned over
+// stdio, measured alternately (A B A B ...) in one run so machine noise hits both alike.
+//
+// Per session (one fresh server process): cold start (spawn -> initialize result), didOpen -> first
+// publishDiagnostics for the uri, didChange (one character of one path) -> diagnostics of that version,
+// hover on a path scalar, code action at a diagnostic, and the process's peak RSS (VmHWM).
+//
+// Debounce: yaml-language-server validates `validationDelayMs` = 200 ms after every open/change
+// (out/src/languageserver/handlers/validationHandlers.js, value fixed in out/src/yamlSettings.js, no
+// setting changes it). Our server is run with debounce 0 and with its default. "Excluded" latencies
+// subtract the debounce the server applied; `--yls-nodelay` also measures yaml-language-server with
+// the delay patched to 0 at load time, as a cross-check of the subtraction.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { LspClient, type Diagnostic } from './lsp-client';
+import { writeAll, POLICY_SIZES, type GeneratedPolicy } from './generate';
+import { median, p90, fmtMs, fmtRatio } from './stats';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const OUR_SERVER = join(ROOT, 'server/out/server.js');
+export const YLS_BIN = join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server');
+export const PROJECT_SCHEMA = join(ROOT, 'schemas/openshell-policy.schema.json');
+export const STAND_IN_SCHEMA = join(ROOT, 'bench/stand-in-schema.json');
+/** Our server's default debounce (landlockLens.debounceMs), per the brief and the server's settings. */
+export const OUR_DEFAULT_DEBOUNCE_MS = 200;
+/** yaml-language-server 2.0.0: `this.validationDelayMs = 200` (out/src/yamlSettings.js). */
+export const YLS_VALIDATION_DELAY_MS = 200;
+
+export interface ServerSpec {
+  id: string;
+  label: string;
+  command: string;
+  args: string[];
+  /** Delay the server waits before validating after didOpen / didChange (subtracted for "excluded"). */
+  openDebounceMs: number;
+  changeDebounceMs: number;
+  initializationOptions?: unknown;
+  configuration: (section: string | undefined) => unknown;
+  /** What the "ours vs theirs" ratios compare against. */
+  role: 'ours' | 'theirs';
+}
+
+export function schemaInUse(): { path: string; standIn: boolean } {
+  if (existsSync(PROJECT_SCHEMA)) {
+    try {
+      JSON.parse(readFileSync(PROJECT_SCHEMA, 'utf8'));
+      return { path: PROJECT_SCHEMA, standIn: false };
+    } catch {
+      // half-written file: fall back
+    }
+  }
+  return { path: STAND_IN_SCHEMA, standIn: true };
+}
+
+export function ourServer(debounceMs: number | undefined): ServerSpec {
+  const settings = debounceMs === undefined ? {} : { debounceMs };
+  const d = debounceMs ?? OUR_DEFAULT_DEBOUNCE_MS;
+  return {
+    id: debounceMs === undefined ? 'ours-default' : `ours-d${debounceMs}`,
+    label: debounceMs === undefined ? `ours (default debounce ${OUR_DEFAULT_DEBOUNCE_MS} ms)` : `ours (debounce ${debounceMs} ms)`,
+    command: process.execPath,
+    args: [OUR_SERVER, '--stdio'],
+    // Set by run.ts once it knows whether our server debounces opens (see ourDebounceAppliesToOpen).
+    openDebounceMs: d,
+    changeDebounceMs: d,
+    initializationOptions: settings,
+    configuration: (section) => (section === 'landlockLens' ? settings : section?.startsWith('landlockLens.') ? (settings as any)[section.slice(13)] ?? null : null),
+    role: 'ours',
+  };
+}
+
+export function yamlLanguageServer(schemaPath: string, noDelay = false): ServerSpec {
+  const yaml = {
+    validate: true,
+    hover: true,
+    completion: true,
+    format: { enable: false },
+    schemas: { [pathToFileURL(schemaPath).href]: ['*.yaml'] },
+    schemaStore: { enable: false },
+    kubernetesCRDStore: { enable: false },
+    maxItemsComputed: 5000,
+  };
+  return {
+    id: noDelay ? 'yls-nodelay' : 'yls',
+    label: noDelay ? 'yaml-language-server 2.0.0 (delay patched to 0)' : 'yaml-language-server 2.0.0',
+    command: process.execPath,
+    args: [...(noDelay ? ['--import', join(ROOT, 'bench/yls-nodelay.mjs')] : []), YLS_BIN, '--stdio'],
+    openDebounceMs: noDelay ? 0 : YLS_VALIDATION_DELAY_MS,
+    changeDebounceMs: noDelay ? 0 : YLS_VALIDATION_DELAY_MS,
+    configuration: (section) => {
+      if (section === 'yaml') return yaml;
+      if (section === 'http') return { proxy: '', proxyStrictSSL: false };
+      if (section === '[yaml]') return {};
+      if (section === 'editor') return { detectIndentation: true };
+      return null;
+    },
+    role: 'theirs',
+  };
+}
+
+export interface SessionSample {
+  server: string;
+  paths: number;
+  round: number;
+  coldStartMs: number;
+  openMs: number;
+  editMs: number[];
+  hoverMs: number[];
+  codeActionMs: number[];
+  hwmKiB: number;
+  openDiagnostics: number;
+  codeActions: number;
+  hoverChars: number;
+  sync: 'full' | 'incremental';
+  serverRequests: string[];
+}
+
+function lineCol(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+const overlaps = (d: Diagnostic, line: number) => d.range.start.line <= line && d.range.end.line >= line;
+
+export interface SessionOptions {
+  edits: number;
+  hovers: number;
+  codeActions: number;
+  trace?: boolean;
+  timeoutMs: number;
+}
+
+export async function runSession(spec: ServerSpec, file: string, gen: GeneratedPolicy, round: number, o: SessionOptions): Promise<SessionSample> {
+  const uri = pathToFileURL(file).href;
+  let text = gen.text;
+  const client = new LspClient({ command: spec.command, args: spec.args, cwd: ROOT, configuration: spec.configuration, trace: o.trace });
+  try {
+    const init = await client.request(
+      'initialize',
+      {
+        processId: process.pid,
+        clientInfo: { name: 'landlock-lens-bench', version: '1' },
+        rootUri: pathToFileURL(ROOT).href,
+        workspaceFolders: [{ uri: pathToFileURL(ROOT).href, name: 'bench' }],
+        initializationOptions: spec.initializationOptions,
+        capabilities: {
+          workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
+          window: { workDoneProgress: true },
+          textDocument: {
+            synchronization: { dynamicRegistration: false, didSave: false },
+            publishDiagnostics: { relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true },
+            hover: { contentFormat: ['markdown', 'plaintext'] },
+            codeAction: {
+              codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } },
+              isPreferredSupport: true,
+              resolveSupport: { properties: ['edit'] },
+            },
+          },
+        },
+      },
+      o.timeoutMs,
+    );
+    const coldStartMs = performance.now() - client.spawnedAt;
+    const syncKind = typeof init.capabilities.textDocumentSync === 'number' ? init.capabilities.textDocumentSync : init.capabilities.textDocumentSync?.change ?? 1;
+    const sync = syncKind === 2 ? 'incremental' : 'full';
+    client.notify('initialized', {});
+    // Push settings too (yaml-language-server then pulls them with workspace/configuration).
+    client.notify('workspace/didChangeConfiguration', { settings: { landlockLens: spec.configuration('landlockLens'), yaml: spec.configuration('yaml') } });
+    // Let both servers finish their configuration round-trips before the clock starts on didOpen.
+    await client.settle(150, 5000);
+
+    let version = 1;
+    const t0 = performance.now();
+    const firstDiag = client.waitDiagnostics(uri, undefined, o.timeoutMs);
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    const opened = await firstDiag;
+    const openMs = opened.at - t0;
+    let lastDiagnostics = opened.diagnostics;
+    await client.settle(30, 3000);
+
+    // The small edit: one character of one read_only path, toggled (notes.md <-> notez.md).
+    const editOffset = text.indexOf(gen.editPath) + gen.editPath.indexOf('notes') + 4;
+    const editPos = lineCol(text, editOffset);
+    const editMs: number[] = [];
+    for (let i = 0; i < o.edits; i++) {
+      const ch = text[editOffset] === 's' ? 'z' : 's';
+      text = text.slice(0, editOffset) + ch + text.slice(editOffset + 1);
+      version++;
+      const change =
+        sync === 'incremental'
+          ? { range: { start: editPos, end: { line: editPos.line, character: editPos.character + 1 } }, rangeLength: 1, text: ch }
+          : { text };
+      const t = performance.now();
+      const next = client.waitDiagnostics(uri, version, o.timeoutMs);
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      const d = await next;
+      editMs.push(d.at - t);
+      lastDiagnostics = d.diagnostics;
+      await client.settle(30, 3000);
+    }
+
+    const hoverOffset = text.indexOf(gen.hoverPath);
+    const hoverStart = lineCol(text, hoverOffset);
+    const hoverPos = { line: hoverStart.line, character: hoverStart.character + 10 };
+    const hoverMs: number[] = [];
+    let hoverChars = 0;
+    for (let i = 0; i < o.hovers; i++) {
+      const t = performance.now();
+      const h = await client.request('textDocument/hover', { textDocument: { uri }, position: hoverPos }, o.timeoutMs);
+      hoverMs.push(performance.now() - t);
+      hoverChars = h ? JSON.stringify(h.contents).length : 0;
+    }
+
+    // Code action at the diagnostic on the shadowed read_only entry (ours: shadowed-read-only). A server
+    // with no diagnostic there (yaml-language-server: the policy is schema-valid) gets the same range
+    // with the diagnostics it published for that line (none): request -> response either way.
+    const range = { start: hoverStart, end: { line: hoverStart.line, character: hoverStart.character + gen.hoverPath.length } };
+    const atLine = lastDiagnostics.filter((d) => overlaps(d, hoverStart.line));
+    const codeActionMs: number[] = [];
+    let codeActions = 0;
+    for (let i = 0; i < o.codeActions; i++) {
+      const t = performance.now();
+      const actions = await client.request(
+        'textDocument/codeAction',
+        { textDocument: { uri }, range: atLine[0]?.range ?? range, context: { diagnostics: atLine, triggerKind: 1 } },
+        o.timeoutMs,
+      );
+      codeActionMs.push(performance.now() - t);
+      codeActions = Array.isArray(actions) ? actions.length : 0;
+    }
+
+    const { hwmKiB } = client.memory();
+    return {
+      server: spec.id,
+      paths: gen.paths,
+      round,
+      coldStartMs,
+      openMs,
+      editMs,
+      hoverMs,
+      codeActionMs,
+      hwmKiB,
+      openDiagnostics: opened.diagnostics.length,
+      codeActions,
+      hoverChars,
+      sync,
+      serverRequests: [...new Set(client.serverRequests)],
+    };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+export interface LspBenchOptions {
+  sizes: number[];
+  rounds: Record<number, number>;
+  edits: Record<number, number>;
+  servers: ServerSpec[];
+  trace?: boolean;
+  log?: (s: string) => void;
+}
+
+export interface LspBenchResult {
+  samples: SessionSample[];
+  servers: { id: string; label: string; role: string; openDebounceMs: number; changeDebounceMs: number }[];
+  schema: { path: string; standIn: boolean };
+  errors: string[];
+}
+
+/** Alternates the servers within each round: A B (C) A B (C) ... for every size. */
+export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
+  const log = o.log ?? ((s: string) => console.error(s));
+  const files = writeAll(o.sizes);
+  const samples: SessionSample[] = [];
+  const errors: string[] = [];
+  for (const p of files.policies) {
+    const rounds = o.rounds[p.paths] ?? 3;
+    for (let r = 0; r < rounds; r++) {
+      for (const spec of o.servers) {
+        const big = p.paths >= 20000;
+        try {
+          const s = await runSession(spec, p.file, p.gen, r, {
+            edits: o.edits[p.paths] ?? 5,
+            hovers: big ? 2 : 3,
+            codeActions: big ? 2 : 3,
+            trace: o.trace,
+            timeoutMs: big ? 120000 : 30000,
+          });
+          samples.push(s);
+          log(
+            `  ${String(p.paths).padStart(5)} paths  round ${r + 1}/${rounds}  ${spec.id.padEnd(12)} cold ${fmtMs(s.coldStartMs)}  open ${fmtMs(s.openMs)}  edit ${fmtMs(median(s.editMs))}  hover ${fmtMs(median(s.hoverMs))}  action ${fmtMs(median(s.codeActionMs))}  HWM ${(s.hwmKiB / 1024).toFixed(0)} MiB  diags ${s.openDiagnostics}`,
+          );
+        } catch (e) {
+          const msg = `${spec.id} ${p.paths} paths round ${r + 1}: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
+          errors.push(msg);
+          log(`  ERROR ${msg}`);
+        }
+      }
+    }
+  }
+  return {
+    samples,
+    servers: o.servers.map((s) => ({ id: s.id, label: s.label, role: s.role, openDebounceMs: s.openDebounceMs, changeDebounceMs: s.changeDebounceMs })),
+    schema: schemaInUse(),
+    errors,
+  };
+}
+
+// ---- summarising -------------------------------------------------------------------------------
+
+export type Metric = 'coldStartMs' | 'openMs' | 'editMs' | 'hoverMs' | 'codeActionMs' | 'hwmKiB';
+
+/** All values of a metric for one server and size, debounce excluded where it applies. */
+export function values(res: LspBenchResult, server: string, paths: number, metric: Metric, excludeDebounce = true): number[] {
+  const spec = res.servers.find((s) => s.id === server)!;
+  const out: number[] = [];
+  for (const s of res.samples) {
+    if (s.server !== server || s.paths !== paths) continue;
+    const v = s[metric];
+    const arr = Array.isArray(v) ? v : [v];
+    const debounce = !excludeDebounce ? 0 : metric === 'openMs' ? spec.openDebounceMs : metric === 'editMs' ? spec.changeDebounceMs : 0;
+    for (const x of arr) out.push(x - debounce);
+  }
+  return out;
+}
+
+/** Pair by pair (same size, same round): ours / theirs of the per-session medians, then their median. */
+export function pairRatios(res: LspBenchResult, ours: string, theirs: string, paths: number, metric: Metric): number[] {
+  const ratios: number[] = [];
+  const a = res.samples.filter((s) => s.server === ours && s.paths === paths);
+  const b = res.samples.filter((s) => s.server === theirs && s.paths === paths);
+  const specA = res.servers.find((s) => s.id === ours)!;
+  const specB = res.servers.find((s) => s.id === theirs)!;
+  const deb = (spec: typeof specA) => (metric === 'openMs' ? spec.openDebounceMs : metric === 'editMs' ? spec.changeDebounceMs : 0);
+  for (const sa of a) {
+    const sb = b.find((x) => x.round === sa.round);
+    if (!sb) continue;
+    const va = sa[metric];
+    const vb = sb[metric];
+    const ma = (Array.isArray(va) ? median(va) : va) - deb(specA);
+    const mb = (Array.isArray(vb) ? median(vb) : vb) - deb(specB);
+    ratios.push(ma / mb);
+  }
+  return ratios;
+}
+
+export function summaryTable(res: LspBenchResult, sizes: number[]): string {
+  const lines: string[] = [];
+  const metrics: [Metric, string][] = [
+    ['coldStartMs', 'cold start (spawn -> initialize result)'],
+    ['openMs', 'didOpen -> diagnostics'],
+    ['editMs', 'didChange -> diagnostics'],
+    ['hoverMs', 'hover'],
+    ['codeActionMs', 'code action'],
+    ['hwmKiB', 'peak RSS (VmHWM)'],
+  ];
+  const ids = res.servers.map((s) => s.id);
+  for (const [metric, title] of metrics) {
+    const mem = metric === 'hwmKiB';
+    const excl = metric === 'openMs' || metric === 'editMs';
+    lines.push(`\n#### ${title}${excl ? ', debounce excluded' : ''}${mem ? ' (MiB)' : ' (ms)'}\n`);
+    const ratioCols = ids.filter((id) => id.startsWith('ours')).flatMap((o) => ids.filter((t) => t.startsWith('yls')).map((t) => [o, t] as const));
+    lines.push(`| paths | ${ids.map((id) => `${id} median / p90`).join(' | ')} | ${ratioCols.map(([o, t]) => `${o}/${t} (pairs: median [min-max])`).join(' | ')} |`);
+    lines.push(`|---:|${ids.map(() => '---:').join('|')}|${ratioCols.map(() => '---:').join('|')}|`);
+    for (const n of sizes) {
+      const cells = ids.map((id) => {
+        const v = values(res, id, n, metric);
+        if (v.length === 0) return 'n/a';
+        const f = mem ? (x: number) => (x / 1024).toFixed(0) : fmtMs;
+        return `${f(median(v))} / ${f(p90(v))}`;
+      });
+      const ratios = ratioCols.map(([o, t]) => {
+        const r = pairRatios(res, o, t, n, metric);
+        if (r.length === 0) return 'n/a';
+        return `**${fmtRatio(median(r))}** [${fmtRatio(Math.min(...r))}-${fmtRatio(Math.max(...r))}]`;
+      });
+      lines.push(`| ${n} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+// ---- standalone ------------------------------------------------------------------------------------
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const sizes = (arg('--sizes') ?? POLICY_SIZES.join(',')).split(',').map(Number);
+  const roundsN = Number(arg('--rounds') ?? 3);
+  const which = (arg('--servers') ?? 'ours-d0,yls,ours-default').split(',');
+  const schema = schemaInUse();
+  const all: Record<string, () => ServerSpec> = {
+    'ours-d0': () => ourServer(0),
+    'ours-default': () => ourServer(undefined),
+    yls: () => yamlLanguageServer(schema.path),
+    'yls-nodelay': () => yamlLanguageServer(schema.path, true),
+  };
+  const servers = which.filter((w) => w in all).map((w) => all[w]());
+  const rounds = Object.fromEntries(sizes.map((n) => [n, roundsN]));
+  const edits = Object.fromEntries(sizes.map((n) => [n, n >= 20000 ? 3 : 5]));
+  console.error(`schema: ${schema.path}${schema.standIn ? ' (stand-in)' : ''}`);
+  const res = await runLspBench({ sizes, rounds, edits, servers, trace: process.argv.includes('--trace') });
+  console.log(summaryTable(res, sizes));
+  if (res.errors.length) console.log('\nErrors:\n' + res.errors.join('\n'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
+}

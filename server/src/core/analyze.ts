@@ -1,0 +1,177 @@
+// The orchestrator: text -> detection -> YAML -> loader view -> schema -> OpenShell validation ->
+// policy model -> Landlock ruleset -> findings. Each document of a stream is judged on its own.
+import type { Document } from 'yaml';
+import type { AnalysisOptions, Finding, FsView, Severity, Span } from './types';
+import type { EffectiveRuleset, PolicyModel } from './model';
+import { LineIndex } from './text/lines';
+import { detect, keysLookLikePolicy } from './detect';
+import { buildLoaderView, nodeSpan, parseStream } from './yaml/parse';
+import type { LoaderView } from './yaml/parse';
+import { validateSchema } from './policy/schema';
+import { extractPolicy } from './policy/extract';
+import { validateProcessAndFilesystem } from './policy/validate';
+import { validateNetwork, validateReservedKeys } from './policy/network';
+import { buildRuleset } from './landlock/ruleset';
+import { AccessIndex } from './landlock/access';
+import { OPENSHELL_ABI } from './landlock/rights';
+import { PathResolver, standardImageView } from './fsview/views';
+import { makeFinding, runChecks } from './rules/checks';
+import type { Shadowing } from './rules/checks';
+import { ruleMeta } from './rules/catalogue';
+import { splitFixesFor } from './fixes/split';
+
+/** Files larger than this are not analysed (OpenShell's own limit on a serialised policy is 256 KiB). */
+export const MAX_ANALYSED_CHARS = 4 * 1024 * 1024;
+
+export interface ResolvedOptions {
+  workdir: string;
+  gpu: boolean;
+  abi: number;
+  view: FsView;
+  /** The view is authoritative (a tree listing or a mapped folder), not the standard-image guess. */
+  hasListing: boolean;
+}
+
+export interface DocumentAnalysis {
+  index: number;
+  span: Span;
+  isPolicy: boolean;
+  /** NemoClaw preset fragment (top-level `preset:`): recognised, not analysed as a policy. */
+  isPreset: boolean;
+  model?: PolicyModel;
+  ruleset?: EffectiveRuleset;
+  access?: AccessIndex;
+  shadowings?: Shadowing[];
+  loader?: LoaderView;
+  yaml?: Document.Parsed;
+}
+
+export interface Analysis {
+  text: string;
+  lines: LineIndex;
+  isPolicy: boolean;
+  detection: string;
+  findings: Finding[];
+  documents: DocumentAnalysis[];
+  options: ResolvedOptions;
+}
+
+export function resolveOptions(options: AnalysisOptions = {}): ResolvedOptions {
+  const workdir = options.workdir || '/sandbox';
+  const abi = options.abi ?? OPENSHELL_ABI;
+  return {
+    workdir,
+    gpu: !!options.gpu,
+    abi: Number.isInteger(abi) && abi >= 1 && abi <= 7 ? abi : OPENSHELL_ABI,
+    view: options.view ?? standardImageView(workdir),
+    hasListing: !!options.view,
+  };
+}
+
+export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
+  const lines = new LineIndex(text);
+  const resolved = resolveOptions(options);
+  const detection = detect(text, options);
+  const base: Analysis = { text, lines, isPolicy: false, detection: detection.reason, findings: [], documents: [], options: resolved };
+  if (!detection.candidate) return base;
+  if (text.length > MAX_ANALYSED_CHARS) {
+    base.isPolicy = true;
+    base.findings.push(makeFinding('yaml-syntax', { start: 0, end: 0 },
+      `Not analysed: the file has ${text.length} characters, more than the ${MAX_ANALYSED_CHARS} this tool analyses (OpenShell rejects serialised policies over 256 KiB).`, { subject: 'too-large' }));
+    return base;
+  }
+  if (text.includes('\u0000')) {
+    base.isPolicy = true;
+    base.findings.push(makeFinding('yaml-syntax', { start: text.indexOf('\u0000'), end: text.indexOf('\u0000') + 1 }, 'The file contains a NUL character: it is binary, not YAML.', { subject: 'nul' }));
+    return base;
+  }
+
+  const findings: Finding[] = [];
+  const emit = (f: Finding) => findings.push(f);
+  const stream = parseStream(text);
+  for (const e of stream.errors) emit(makeFinding('yaml-syntax', e.span, e.message, { subject: e.message }));
+
+  const documents: DocumentAnalysis[] = [];
+  const nonEmpty = stream.documents.filter((d) => d.contents !== null || d.errors.length > 0);
+  stream.documents.forEach((doc, index) => {
+    const span = { start: doc.range[0], end: doc.range[2] };
+    const analysis: DocumentAnalysis = { index, span, isPolicy: false, isPreset: false, yaml: doc };
+    documents.push(analysis);
+    if (doc.contents === null) return;
+    if (index > 0 && nonEmpty.length > 1) {
+      emit(makeFinding('multiple-documents', { start: span.start, end: Math.min(span.end, lines.offsetAt({ line: lines.positionAt(span.start).line + 1, character: 0 })) },
+        'deserializing from YAML containing more than one document is not supported (OpenShell reads exactly one document; each document is analysed here on its own)', { subject: String(index) }));
+    }
+    if (doc.errors.length > 0) return; // syntax errors are reported; a broken tree would only add noise
+    const loader = buildLoaderView(doc);
+    analysis.loader = loader;
+    const root = loader.value;
+    const keys = root && typeof root === 'object' && !Array.isArray(root) ? new Set(Object.keys(root)) : new Set<string>();
+    if (keys.has('preset') && !keys.has('version')) {
+      analysis.isPreset = true;
+      analysis.isPolicy = true;
+      const at = loader.origins.get('/preset')?.keySpan ?? nodeSpan(doc.contents);
+      emit(makeFinding('preset-fragment', at,
+        'This is a NemoClaw preset fragment (top-level `preset:`), not a standalone OpenShell policy: NemoClaw merges its network policies into a policy. OpenShell itself would reject it (missing field `version`, unknown field `preset`).', { yamlPath: ['preset'], subject: 'preset' }));
+      return;
+    }
+    if (!detection.forced && !keysLookLikePolicy(keys)) return;
+    analysis.isPolicy = true;
+    analyzePolicyDocument(text, lines, analysis, loader, resolved, emit);
+  });
+
+  base.isPolicy = documents.some((d) => d.isPolicy) || (stream.errors.length > 0 && documents.every((d) => !d.loader));
+  base.documents = documents;
+  base.findings = applyLevels(findings, options.ruleLevels).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return base;
+}
+
+function analyzePolicyDocument(text: string, lines: LineIndex, analysis: DocumentAnalysis, loader: LoaderView, options: ResolvedOptions, emit: (f: Finding) => void): void {
+  const rootSpan = analysis.span;
+  if (loader.aliasBudgetExceeded) {
+    emit(makeFinding('yaml-syntax', rootSpan, 'Too many alias expansions (more than 1000): the document looks like an alias bomb; aliases beyond the limit were read as null.', { subject: 'alias-bomb' }));
+  }
+  for (const dup of loader.duplicates) {
+    const path = dup.pointer.split('/').slice(1).join('.');
+    emit(makeFinding('schema', dup.span, `${path ? path + ': ' : ''}duplicate field \`${dup.key}\``, { related: [{ message: 'first defined here', span: dup.firstSpan }], subject: dup.key }));
+  }
+  for (const p of validateSchema(loader, rootSpan)) emit(makeFinding('schema', p.span, p.message, { yamlPath: p.yamlPath, subject: p.subject }));
+
+  const model = extractPolicy(loader);
+  analysis.model = model;
+  for (const v of validateProcessAndFilesystem(model)) emit(makeFinding('openshell-validation', v.span, v.message, { yamlPath: v.yamlPath, subject: v.subject }));
+  for (const v of [...validateNetwork(loader.value), ...validateReservedKeys(loader.value)]) {
+    const pointer = v.path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+    const origin = loader.origins.get(pointer);
+    // A violation about a key (e.g. a reserved policy name) underlines the key, anything else the value.
+    const span = origin ? (typeof v.path[v.path.length - 1] === 'string' && origin.keySpan && !origin.scalarText ? origin.keySpan : origin.span) : rootSpan;
+    emit(makeFinding('openshell-validation', span, v.message, { yamlPath: v.path, subject: v.message }));
+  }
+
+  const resolver = new PathResolver(options.view);
+  const ruleset = buildRuleset(model, { workdir: options.workdir, gpu: options.gpu, abi: options.abi, resolver });
+  const access = new AccessIndex(ruleset, resolver);
+  analysis.ruleset = ruleset;
+  analysis.access = access;
+  const ctx = { text, model, ruleset, index: access, resolver, view: options.view, hasListing: options.hasListing, lines, gpu: options.gpu, emit };
+  const shadowFindings: Finding[] = [];
+  analysis.shadowings = runChecks({ ...ctx, emit: (f: Finding) => (f.ruleId === 'shadowed-read-only' ? shadowFindings.push(f) : emit(f)) });
+  const splitFixes = splitFixesFor(ctx, analysis.shadowings);
+  for (const f of shadowFindings) {
+    f.fixes.push(...(splitFixes.get(f.span.start) ?? []));
+    emit(f);
+  }
+}
+
+function applyLevels(findings: Finding[], levels: Record<string, Severity | 'off'> | undefined): Finding[] {
+  if (!levels) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const level = levels[f.ruleId];
+    if (level === 'off') continue;
+    out.push(level ? { ...f, severity: level } : f);
+  }
+  return out;
+}
+
+export { ruleMeta };

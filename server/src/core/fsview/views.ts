@@ -1,0 +1,174 @@
+// Filesystem views the core can reason with, without touching a filesystem: the tree listing made
+// inside the sandbox image, and the "standard image" assumptions used when nothing better is known.
+import type { FsView, PathKind } from '../types';
+import { baseName, joinPath, normalizePath, parentOf } from './paths';
+
+const TYPE_LETTERS: Record<string, PathKind> = { f: 'file', d: 'directory', l: 'symlink', c: 'other', b: 'other', p: 'other', s: 'other', D: 'other' };
+
+export interface TreeListingProblem {
+  line: number;
+  message: string;
+}
+
+export interface TreeListingView extends FsView {
+  readonly entries: number;
+  readonly problems: TreeListingProblem[];
+}
+
+/**
+ * Parses `find ... -printf '%y %p\n'` output (symlinks as `l <path> -> <target>`). A path inside a
+ * listed directory that the listing does not name is missing; paths outside every listed directory
+ * fall back to `base` (the standard image by default).
+ */
+export function parseTreeListing(text: string, description = 'tree listing', base: FsView = standardImageView()): TreeListingView {
+  const kinds = new Map<string, PathKind>();
+  const targets = new Map<string, string>();
+  const children = new Map<string, string[]>();
+  const problems: TreeListingProblem[] = [];
+  const lines = text.split(/\r?\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const m = /^([fdlcbpsD]) (.+)$/.exec(line);
+    if (!m) {
+      if (problems.length < 20) problems.push({ line: i + 1, message: `not a tree listing line (expected "<type> <absolute path>"): ${line.slice(0, 80)}` });
+      continue;
+    }
+    let path = m[2];
+    if (m[1] === 'l') {
+      const arrow = path.indexOf(' -> ');
+      if (arrow >= 0) {
+        targets.set(normalizePath(path.slice(0, arrow)), path.slice(arrow + 4));
+        path = path.slice(0, arrow);
+      }
+    }
+    if (!path.startsWith('/')) {
+      if (problems.length < 20) problems.push({ line: i + 1, message: `path is not absolute: ${path.slice(0, 80)}` });
+      continue;
+    }
+    const normal = normalizePath(path);
+    if (!kinds.has(normal) && normal !== '/') {
+      const parent = parentOf(normal);
+      let list = children.get(parent);
+      if (!list) children.set(parent, (list = []));
+      list.push(baseName(normal));
+    }
+    kinds.set(normal, TYPE_LETTERS[m[1]]);
+  }
+  return {
+    description,
+    entries: kinds.size,
+    problems,
+    kind(path: string): PathKind {
+      const p = normalizePath(path);
+      const known = kinds.get(p);
+      if (known) return known;
+      if (p === '/') return base.kind(p);
+      const parentKind = kinds.get(parentOf(p));
+      if (parentKind === 'directory') return 'missing';
+      if (parentKind === 'file' || parentKind === 'other') return 'missing';
+      return base.kind(p);
+    },
+    readlink(path: string): string | undefined {
+      return targets.get(normalizePath(path)) ?? base.readlink(path);
+    },
+    list(dir: string): string[] | undefined {
+      const p = normalizePath(dir);
+      if (kinds.get(p) === 'directory') return [...(children.get(p) ?? [])].sort();
+      return base.list(p);
+    },
+  };
+}
+
+/** Directories every OpenShell image has, and the baseline entries known not to exist by default. */
+const STANDARD_DIRECTORIES = ['/', '/usr', '/lib', '/etc', '/var', '/var/log', '/proc', '/tmp', '/dev'];
+
+/**
+ * Without a listing: a standard image in which `/usr /lib /etc /var/log /proc /tmp` and the workdir
+ * are directories, `/dev/urandom` is a device, `/app` does not exist, and everything else is unknown
+ * (assumed to exist, kind unknown).
+ */
+export function standardImageView(workdir = '/sandbox'): FsView {
+  const kinds = new Map<string, PathKind>();
+  for (const d of STANDARD_DIRECTORIES) kinds.set(d, 'directory');
+  const wd = normalizePath(workdir);
+  if (wd.startsWith('/')) kinds.set(wd, 'directory');
+  kinds.set('/dev/urandom', 'other');
+  kinds.set('/dev/null', 'other');
+  kinds.set('/app', 'missing');
+  return {
+    description: 'standard image assumptions (no tree listing)',
+    kind: (path) => kinds.get(normalizePath(path)) ?? 'unknown',
+    readlink: () => undefined,
+    list: () => undefined,
+  };
+}
+
+/** A view that knows nothing; every path exists with an unknown kind. */
+export const UNKNOWN_VIEW: FsView = {
+  description: 'no filesystem knowledge',
+  kind: () => 'unknown',
+  readlink: () => undefined,
+  list: () => undefined,
+};
+
+export interface Resolution {
+  /** Canonical path after following every symlink. */
+  path: string;
+  /** Kind of the final inode: never 'symlink' unless the link could not be followed. */
+  kind: PathKind;
+  /** Symlinks followed, in order (link path -> target path). */
+  links: { link: string; target: string }[];
+  /** Too many symlink levels (the kernel's ELOOP). */
+  loop: boolean;
+}
+
+const MAX_SYMLINK_HOPS = 40;
+
+/** Resolves a path like the kernel's path walk, following symlinks in every component, with a cache. */
+export class PathResolver {
+  private readonly cache = new Map<string, Resolution>();
+  constructor(readonly view: FsView) {}
+
+  resolve(path: string): Resolution {
+    const key = normalizePath(path);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const result = this.walk(key);
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private walk(path: string): Resolution {
+    const links: { link: string; target: string }[] = [];
+    const queue = path.split('/').filter((c) => c !== '' && c !== '.');
+    let current = '/';
+    let hops = 0;
+    while (queue.length > 0) {
+      const comp = queue.shift()!;
+      if (comp === '..') {
+        current = parentOf(current);
+        continue;
+      }
+      const next = joinPath(current, comp);
+      const kind = this.view.kind(next);
+      if (kind === 'symlink') {
+        const target = this.view.readlink(next);
+        if (target === undefined) {
+          return { path: [next, ...queue].join('/').replace(/^\/\//, '/'), kind: queue.length ? 'unknown' : 'symlink', links, loop: false };
+        }
+        if (++hops > MAX_SYMLINK_HOPS) return { path: next, kind: 'missing', links, loop: true };
+        links.push({ link: next, target });
+        queue.unshift(...target.split('/').filter((c) => c !== '' && c !== '.'));
+        if (target.startsWith('/')) current = '/';
+        continue;
+      }
+      if (kind === 'missing' || ((kind === 'file' || kind === 'other') && queue.length > 0)) {
+        const rest = queue.length ? '/' + queue.join('/') : '';
+        return { path: next + rest, kind: 'missing', links, loop: false };
+      }
+      current = next;
+    }
+    return { path: current, kind: this.view.kind(current), links, loop: false };
+  }
+}

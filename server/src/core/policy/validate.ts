@@ -1,0 +1,80 @@
+// OpenShell's validate_sandbox_policy for the process and filesystem sections, with its exact texts
+// (OpenShell crates/openshell-policy/src/lib.rs:1416-1706 @2f7fb65). Violations accumulate.
+import type { PolicyModel } from '../model';
+import type { Span } from '../types';
+
+export const MAX_FILESYSTEM_PATHS = 256;
+export const MAX_PATH_LENGTH = 4096;
+
+export interface LocatedViolation {
+  message: string;
+  span: Span;
+  yamlPath: (string | number)[];
+  subject: string;
+}
+
+const utf8 = new TextEncoder();
+
+/** `{path}` in the length message: cut to 77 bytes + "..." when longer than 80 bytes, on a char boundary. */
+export function truncateForMessage(path: string): string {
+  if (utf8.encode(path).length <= 80) return path;
+  let out = '';
+  let bytes = 0;
+  for (const ch of path) {
+    const n = utf8.encode(ch).length;
+    if (bytes + n > 77) break;
+    out += ch;
+    bytes += n;
+  }
+  return out + '...';
+}
+
+/** Rust `is_valid_sandbox_identity`: "sandbox", or a u32 (u32::from_str: optional '+', digits) in 1..=4294967294. */
+export function isValidSandboxIdentity(value: string): boolean {
+  if (value === 'sandbox') return true;
+  if (!/^\+?[0-9]+$/.test(value)) return false;
+  const n = Number(value.replace(/^\+/, ''));
+  return Number.isSafeInteger(n) && n >= 1 && n <= 4294967294;
+}
+
+export function validateProcessAndFilesystem(model: PolicyModel): LocatedViolation[] {
+  const out: LocatedViolation[] = [];
+  for (const [field, loc] of [['run_as_user', model.process.runAsUser], ['run_as_group', model.process.runAsGroup]] as const) {
+    if (!loc || loc.value === '') continue;
+    if (!isValidSandboxIdentity(loc.value)) {
+      out.push({
+        message: `${field} must be 'sandbox' or a numeric UID/GID in range [1, 4294967294], got '${loc.value}'`,
+        span: loc.span,
+        yamlPath: ['process', field],
+        subject: loc.value,
+      });
+    }
+  }
+
+  const fs = model.filesystem;
+  if (fs.state !== 'present') return out;
+  const count = fs.readOnly.length + fs.readWrite.length;
+  if (count > MAX_FILESYSTEM_PATHS) {
+    out.push({ message: `too many filesystem paths (${count} > ${MAX_FILESYSTEM_PATHS})`, span: fs.keySpan ?? { start: 0, end: 0 }, yamlPath: ['filesystem_policy'], subject: String(count) });
+  }
+  for (const entry of [...fs.readOnly, ...fs.readWrite]) {
+    const length = utf8.encode(entry.raw).length;
+    const at = { span: entry.span, yamlPath: entry.yamlPath, subject: entry.raw };
+    if (length > MAX_PATH_LENGTH) {
+      out.push({ message: `path exceeds maximum length (${length} > ${MAX_PATH_LENGTH}): ${truncateForMessage(entry.raw)}`, ...at });
+      continue; // OpenShell skips the other checks for this path
+    }
+    if (!entry.raw.startsWith('/')) {
+      out.push({ message: `path must be absolute (start with '/'): ${entry.raw}`, ...at });
+    }
+    if (entry.raw.split('/').includes('..')) {
+      out.push({ message: `path contains '..' traversal component: ${entry.raw}`, ...at });
+    }
+  }
+  for (const entry of fs.readWrite) {
+    if (entry.raw.replace(/\/+$/, '') === '') {
+      out.push({ message: `read-write path is overly broad: ${entry.raw}`, span: entry.span, yamlPath: entry.yamlPath, subject: entry.raw });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,304 @@
+// The Landlock-semantics rules: everything OpenShell accepts silently but the kernel then enforces
+// differently from what the policy seems to say. Each check reads the policy and ruleset models only.
+import type { EffectiveRuleset, LandlockRule, PathEntry, PolicyModel } from '../model';
+import type { Finding, Fix, FsView, RelatedLocation, Severity, Span } from '../types';
+import type { LineIndex } from '../text/lines';
+import type { AccessIndex } from '../landlock/access';
+import type { PathResolver } from '../fsview/views';
+import { isAtOrUnder } from '../fsview/paths';
+import { TRUNCATE } from '../landlock/rights';
+import { GPU_BASELINE_READ_WRITE, PROXY_BASELINE_READ_ONLY, PROXY_BASELINE_READ_WRITE, baselineApplies } from '../landlock/ruleset';
+import { ruleMeta } from './catalogue';
+import { removeListItemFix, replaceScalarFix } from '../fixes/edits';
+
+export interface CheckContext {
+  text: string;
+  model: PolicyModel;
+  ruleset: EffectiveRuleset;
+  index: AccessIndex;
+  resolver: PathResolver;
+  view: FsView;
+  /** A tree listing (or another authoritative view) is in use: "missing" can be trusted. */
+  hasListing: boolean;
+  lines: LineIndex;
+  gpu: boolean;
+  emit(finding: Finding): void;
+}
+
+export function makeFinding(ruleId: string, span: Span, message: string, extra: Partial<Finding> = {}, severity?: Severity): Finding {
+  return {
+    ruleId,
+    severity: severity ?? ruleMeta(ruleId).defaultSeverity,
+    message,
+    span,
+    related: [],
+    fixes: [],
+    yamlPath: [],
+    subject: '',
+    ...extra,
+  };
+}
+
+function lineOf(ctx: CheckContext, span: Span | undefined): number {
+  return span ? ctx.lines.lineColumn(span.start).line : 0;
+}
+
+/** Describes a rule that grants write, and where it comes from, for messages and related locations. */
+export function describeWinner(ctx: CheckContext, rule: LandlockRule): { text: string; related?: RelatedLocation } {
+  switch (rule.source) {
+    case 'read_write':
+      return {
+        text: `read_write entry \`${rule.entry?.raw ?? rule.path}\` (line ${lineOf(ctx, rule.span)})`,
+        related: rule.span ? { message: `\`${rule.entry?.raw ?? rule.path}\` is read_write: this entry grants write access to everything below it`, span: rule.span } : undefined,
+      };
+    case 'workdir':
+      return {
+        text: `the workdir \`${rule.path}\` (include_workdir: true)`,
+        related: rule.span ? { message: `include_workdir: true adds the workdir ${rule.path} as read_write`, span: rule.span } : undefined,
+      };
+    case 'baseline': {
+      const why = ctx.model.networkPolicies.count > 0 ? 'network_policies is non-empty' : 'a GPU is present';
+      return {
+        text: `OpenShell's baseline \`${rule.path}\` (added ${rule.access} because ${why})`,
+        related: rule.span ? { message: `${why}, so OpenShell adds ${rule.path} ${rule.access} (baseline enrichment)`, span: rule.span } : undefined,
+      };
+    }
+    default:
+      return { text: `\`${rule.path}\`` };
+  }
+}
+
+export interface Shadowing {
+  entry: PathEntry;
+  rule: LandlockRule;
+  winners: LandlockRule[];
+  /** include_workdir is true and the workdir covers the entry, even if deduplicated with a read_write entry. */
+  workdirCovers: boolean;
+}
+
+/** Every explicit read_only entry that a read_write rule at or above it makes writable. */
+export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 'resolver'>): Shadowing[] {
+  const out: Shadowing[] = [];
+  const { ruleset, index } = ctx;
+  if (!ruleset.applied) return out;
+  for (const rule of ruleset.rules) {
+    if (rule.source !== 'read_only' || !rule.entry) continue;
+    const target = rule.boundTo ?? ctx.resolver.resolve(rule.path).path;
+    const winners = [...index.rulesAbove(target), ...index.rulesAt(target)].filter((w) => w.access === 'read_write' && w !== rule);
+    const workdirCovers = ruleset.includeWorkdir && isAtOrUnder(target, ruleset.workdir);
+    if (winners.length > 0) out.push({ entry: rule.entry, rule, winners, workdirCovers });
+  }
+  return out;
+}
+
+function checkShadowed(ctx: CheckContext, shadowings: Shadowing[]): void {
+  for (const s of shadowings) {
+    const described = s.winners.map((w) => describeWinner(ctx, w));
+    const related = described.flatMap((d) => (d.related ? [d.related] : []));
+    if (s.workdirCovers && !s.winners.some((w) => w.source === 'workdir') && ctx.model.filesystem.includeWorkdir) {
+      related.push({ message: `include_workdir: true also grants the workdir ${ctx.ruleset.workdir} read_write: removing the read_write entry alone would not protect this path`, span: ctx.model.filesystem.includeWorkdir.keySpan });
+    }
+    const what = s.rule.boundKind === 'directory' ? 'its whole subtree stays writable (files can be written, created, deleted and renamed)' : 'it stays writable, deletable and renamable';
+    const via = s.rule.boundTo && s.rule.boundTo !== s.rule.path ? ` (it resolves to ${s.rule.boundTo})` : '';
+    ctx.emit(makeFinding('shadowed-read-only', s.entry.span,
+      `read_only \`${s.entry.raw}\`${via} has no effect: ${what}, because ${described[0].text} grants write access to it. Landlock rules only add up; effective access: read-write.`,
+      { related, yamlPath: s.entry.yamlPath, subject: s.entry.normalized }));
+  }
+}
+
+function checkDuplicatesAndBothLists(ctx: CheckContext): void {
+  const fs = ctx.model.filesystem;
+  for (const list of [fs.readOnly, fs.readWrite]) {
+    const first = new Map<string, PathEntry>();
+    for (const entry of list) {
+      const earlier = first.get(entry.normalized);
+      if (!earlier) {
+        first.set(entry.normalized, entry);
+        continue;
+      }
+      const sameRaw = earlier.raw === entry.raw;
+      ctx.emit(makeFinding('duplicate-path', entry.span,
+        `\`${entry.raw}\` is already listed in ${entry.list} (line ${lineOf(ctx, earlier.span)})${sameRaw ? '' : ` as \`${earlier.raw}\``}: this copy has no effect but counts toward the 256-path limit.`,
+        {
+          related: [{ message: 'first listed here', span: earlier.span }],
+          yamlPath: entry.yamlPath,
+          subject: entry.normalized,
+          unnecessary: sameRaw,
+          fixes: [removeListItemFix(ctx.text, ctx.model, entry, `Remove duplicate \`${entry.raw}\``, sameRaw)],
+        }));
+    }
+  }
+  const readOnly = new Map(fs.readOnly.map((e) => [e.normalized, e]));
+  for (const entry of fs.readWrite) {
+    const ro = readOnly.get(entry.normalized);
+    if (!ro) continue;
+    ctx.emit(makeFinding('path-in-both-lists', entry.span,
+      `\`${entry.raw}\` is listed both read_write and read_only (line ${lineOf(ctx, ro.span)}): Landlock grants the union, so it is read-write and the read_only entry has no effect.`,
+      { related: [{ message: 'also listed read_only here', span: ro.span }], yamlPath: entry.yamlPath, subject: entry.normalized }));
+  }
+}
+
+function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
+  if (!ctx.ruleset.applied) return;
+  const seen = new Set<string>();
+  for (const rule of ctx.ruleset.rules) {
+    const entry = rule.entry;
+    if (!entry || shadowed.has(entry) || rule.boundTo === null) continue;
+    const key = `${entry.list}\u0000${entry.normalized}`;
+    if (seen.has(key)) continue; // duplicates are reported as such
+    seen.add(key);
+    const above = ctx.index.rulesAbove(rule.boundTo).filter((r) => r.boundTo !== null && (r.rights & rule.rights) === rule.rights);
+    if (above.length === 0) continue;
+    const cover = above[above.length - 1];
+    const described = describeWinner(ctx, cover);
+    ctx.emit(makeFinding('redundant-entry', entry.span,
+      `${entry.list} \`${entry.raw}\` has no effect: ${cover.source === 'read_only' ? `read_only entry \`${cover.entry?.raw ?? cover.path}\`` : described.text} already grants it the same access.`,
+      {
+        related: cover.span ? [{ message: 'already granted here', span: cover.span }] : [],
+        yamlPath: entry.yamlPath,
+        subject: entry.normalized,
+        unnecessary: true,
+        // Removing a read_write entry also stops OpenShell from creating it when missing: only safe for read_only.
+        fixes: [removeListItemFix(ctx.text, ctx.model, entry, `Remove \`${entry.raw}\` (no effect)`, entry.list === 'read_only')],
+      }));
+  }
+}
+
+const SUPERVISOR_SYMLINKS = ['/proc/self', '/proc/thread-self', '/dev/fd', '/dev/stdin', '/dev/stdout', '/dev/stderr', '/proc/mounts', '/proc/net'];
+
+function checkPathForms(ctx: CheckContext): void {
+  const baselineOn = baselineApplies(ctx.model, ctx.gpu);
+  const baselinePaths = new Set([...PROXY_BASELINE_READ_ONLY, ...PROXY_BASELINE_READ_WRITE, ...(ctx.gpu ? GPU_BASELINE_READ_WRITE : [])]);
+  for (const entry of [...ctx.model.filesystem.readOnly, ...ctx.model.filesystem.readWrite]) {
+    const raw = entry.raw;
+    const base = { yamlPath: entry.yamlPath, subject: entry.normalized };
+    if (raw.startsWith('/') && !raw.split('/').includes('..') && raw !== entry.normalized && raw.replace(/\/+$/, '') !== '') {
+      // The baseline merge compares raw strings: normalising a baseline path changes what OpenShell adds.
+      const changesBaseline = baselineOn && baselinePaths.has(entry.normalized);
+      ctx.emit(makeFinding('non-normal-path', entry.span,
+        `\`${raw}\` is not in normal form: the supervisor uses \`${entry.normalized}\`, but the baseline merge and live-update checks compare the raw string${changesBaseline ? ` (here the baseline does not recognise it as \`${entry.normalized}\`)` : ''}.`,
+        { ...base, fixes: [replaceScalarFix(ctx.text, entry.span, entry.normalized, `Normalise to \`${entry.normalized}\``, !changesBaseline)] }));
+    }
+    if (/[*?[]/.test(raw)) {
+      ctx.emit(makeFinding('literal-glob', entry.span, `\`${raw}\` contains glob characters, which OpenShell does not expand: the rule applies to a path literally named so, which usually does not exist.`, base));
+    }
+    if (raw.startsWith('~') || raw.includes('$')) {
+      ctx.emit(makeFinding('literal-variable', entry.span, `\`${raw}\` contains ${raw.startsWith('~') ? '`~`' : 'a `$` variable'}, which OpenShell never expands: list the absolute path instead.`, base));
+    }
+    const resolvedInSupervisor = SUPERVISOR_SYMLINKS.find((p) => isAtOrUnder(entry.normalized, p));
+    if (resolvedInSupervisor) {
+      ctx.emit(makeFinding('supervisor-resolved-symlink', entry.span,
+        `\`${raw}\` goes through ${resolvedInSupervisor}, a symlink the supervisor resolves when it builds the ruleset: the rule binds to the supervisor's own process entry, not the sandboxed process's.`, base));
+    }
+    if (entry.list === 'read_only' && entry.normalized === '/') {
+      ctx.emit(makeFinding('read-only-root', entry.span, 'read_only `/` makes the whole filesystem readable and executable (read_only includes execute).', base));
+    }
+  }
+}
+
+function checkReadWriteKinds(ctx: CheckContext): void {
+  const identity = ctx.model.process.runAsUser?.value || ctx.model.process.runAsGroup?.value;
+  for (const rule of ctx.ruleset.rules) {
+    const entry = rule.entry;
+    if (!entry || entry.list !== 'read_write') continue;
+    const lkind = ctx.view.kind(rule.path);
+    if (lkind === 'symlink') {
+      const target = rule.boundTo ?? ctx.view.readlink(rule.path) ?? 'its target';
+      ctx.emit(makeFinding('read-write-symlink', entry.span,
+        identity
+          ? `read_write \`${entry.raw}\` is a symlink (to ${target}): OpenShell refuses to start ("read_write path '${rule.path}' is a symlink — refusing to chown (potential privilege escalation)"); without that check the rule would make ${target} writable.`
+          : `read_write \`${entry.raw}\` is a symlink: the rule binds to its target ${target} and makes it writable; with a process identity set OpenShell refuses to start.`,
+        { yamlPath: entry.yamlPath, subject: entry.normalized }, identity ? 'error' : 'warning'));
+    } else if (rule.boundKind === 'file') {
+      ctx.emit(makeFinding('read-write-file', entry.span,
+        `read_write \`${entry.raw}\` is not a directory: it can be written, but not deleted, renamed or atomically replaced (that needs rights on its parent directory).`,
+        { yamlPath: entry.yamlPath, subject: entry.normalized }));
+    } else if (ctx.hasListing && lkind === 'missing') {
+      ctx.emit(makeFinding('read-write-file', entry.span,
+        identity
+          ? `read_write \`${entry.raw}\` does not exist in ${ctx.view.description}: OpenShell creates it as a directory owned by the sandbox user before applying Landlock (even if a file was meant).`
+          : `read_write \`${entry.raw}\` does not exist in ${ctx.view.description}: without a process identity OpenShell does not create it, and Landlock skips it.`,
+        { yamlPath: entry.yamlPath, subject: entry.normalized }));
+    }
+  }
+}
+
+function checkRulesetLevel(ctx: CheckContext, shadowed: Set<PathEntry>): void {
+  const { model, ruleset } = ctx;
+  const fsKey = model.filesystem.keySpan ?? model.presetKeySpan ?? firstKeySpan(model);
+  if (!ruleset.applied) {
+    const allMissing = ruleset.rules.length > 0;
+    const hard = model.landlock.compatibility?.value === 'hard_requirement';
+    if (allMissing) {
+      ctx.emit(makeFinding('all-paths-missing', fsKey,
+        hard
+          ? `Every Landlock path is missing in ${ctx.view.description}: under hard_requirement OpenShell refuses to start the sandbox.`
+          : `${ruleset.notAppliedReason}. Effective access: every path is read-write with every right.`,
+        { yamlPath: ['filesystem_policy'], subject: 'all-paths-missing' }, hard ? 'error' : undefined));
+    } else {
+      ctx.emit(makeFinding('no-landlock', fsKey,
+        `No Landlock ruleset: ${ruleset.notAppliedReason}. Effective access: every path is read-write with every right (only file permissions apply).`,
+        { yamlPath: ['filesystem_policy'], subject: 'no-landlock' }));
+    }
+  }
+  if (model.filesystem.state !== 'present' && !model.presetKeySpan) {
+    ctx.emit(makeFinding('absent-filesystem-policy', model.filesystem.keySpan ?? firstKeySpan(model),
+      `filesystem_policy is ${model.filesystem.state === 'absent' ? 'omitted' : 'empty'}: OpenShell then uses include_workdir: true (a present section defaults to false), so the workdir ${ruleset.workdir} is read-write${ruleset.baseline.length ? ' and the baseline paths are added' : ''}.`,
+      { yamlPath: ['filesystem_policy'], subject: 'absent' }));
+  }
+  if (ruleset.baseline.length > 0 && model.networkPolicies.keySpan) {
+    const ro = ruleset.baseline.filter((b) => b.access === 'read_only').map((b) => b.path);
+    const rw = ruleset.baseline.filter((b) => b.access === 'read_write').map((b) => b.path);
+    const parts = [ro.length ? `${ro.join(', ')} read-only` : '', rw.length ? `${rw.join(', ')} read-write` : ''].filter(Boolean).join(' and ');
+    ctx.emit(makeFinding('baseline-not-hidden', model.networkPolicies.keySpan,
+      `network_policies is non-empty, so OpenShell adds its baseline paths that the policy does not list: ${parts}. Leaving a baseline path out does not hide it.`,
+      { yamlPath: ['network_policies'], subject: [...ro, ...rw].join(',') }));
+  }
+  if (ruleset.applied && !(ruleset.handled & TRUNCATE)) {
+    const protectedEntries = model.filesystem.readOnly.filter((e) => !shadowed.has(e));
+    if (protectedEntries.length > 0) {
+      const examples = protectedEntries.slice(0, 3).map((e) => `\`${e.raw}\``).join(', ');
+      ctx.emit(makeFinding('truncate-not-restricted', model.filesystem.readOnlyKeySpan ?? protectedEntries[0].span,
+        `The ruleset handles Landlock ABI ${ruleset.abi}, which has no truncate right: truncate(2) and open(O_RDONLY|O_TRUNC) can empty read_only files (e.g. ${examples}) whenever file permissions let the sandbox user write them (measured on the kernel; closed by handling ABI 3 or later).`,
+        { yamlPath: ['filesystem_policy', 'read_only'], subject: 'truncate' }));
+    }
+  }
+}
+
+function checkPolicyScalars(ctx: CheckContext): void {
+  const { model } = ctx;
+  const compat = model.landlock.compatibility;
+  if (compat && compat.value !== 'best_effort' && compat.value !== 'hard_requirement') {
+    const canonical = compat.value.trim().toLowerCase().replace(/[-\s]+/g, '_');
+    const fixes: Fix[] = [];
+    if (canonical === 'hard_requirement' || /^hard/.test(canonical)) {
+      fixes.push({ ...replaceScalarFix(ctx.text, compat.span, 'hard_requirement', 'Change to `hard_requirement` (what was probably meant; the sandbox then fails if Landlock is unavailable)', false), preferred: true });
+    }
+    fixes.push(replaceScalarFix(ctx.text, compat.span, 'best_effort', 'Change to `best_effort` (what OpenShell does now)', true));
+    ctx.emit(makeFinding('unknown-compatibility', compat.span,
+      `landlock.compatibility \`${compat.value}\` is not \`best_effort\` or \`hard_requirement\`: OpenShell silently treats it as best_effort, so the sandbox runs without Landlock where it is unavailable.`,
+      { yamlPath: ['landlock', 'compatibility'], subject: compat.value, fixes }));
+  }
+  if (model.version && model.version.value !== 1) {
+    ctx.emit(makeFinding('unexpected-version', model.version.span,
+      `version is ${model.version.value}: OpenShell accepts any number here and never compares it, but every policy format so far is version 1.`,
+      { yamlPath: ['version'], subject: String(model.version.value) }));
+  }
+}
+
+export function firstKeySpan(model: PolicyModel): Span {
+  return { start: model.rootSpan.start, end: model.rootSpan.start };
+}
+
+export function runChecks(ctx: CheckContext): Shadowing[] {
+  const shadowings = findShadowings(ctx);
+  const shadowed = new Set(shadowings.map((s) => s.entry));
+  checkShadowed(ctx, shadowings);
+  checkDuplicatesAndBothLists(ctx);
+  checkRedundant(ctx, shadowed);
+  checkPathForms(ctx);
+  checkReadWriteKinds(ctx);
+  checkRulesetLevel(ctx, shadowed);
+  checkPolicyScalars(ctx);
+  return shadowings;
+}
