@@ -42,7 +42,7 @@ export interface LspClientOptions {
 export class LspClient {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly spawnedAt: number;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void; method: string }>();
   private waiters: Waiter[] = [];

@@ -1,1 +1,85 @@
-export function activate() {} export function deactivate() {}
+// Activation: starts the bundled Landlock Lens language server (server/out/server.js) over Node IPC
+// for every YAML document, and wires the commands and the language status item to it.
+import * as vscode from 'vscode';
+import {
+  LanguageClient, State, TransportKind,
+  type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { statusMethod, type PolicyStatus } from './protocol';
+import { PolicyStatusView } from './status';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Landlock Lens', { log: true });
+  const serverModule = context.asAbsolutePath('server/out/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Every scheme (file, untitled, virtual file systems): the server analyses the text it is sent
+    // and reads nothing of the workspace for content.
+    documentSelector: [{ language: 'yaml' }],
+    synchronize: { configurationSection: 'landlockLens' },
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  // The id 'landlockLens' makes the client honour the landlockLens.trace.server setting.
+  const languageClient = new LanguageClient('landlockLens', 'Landlock Lens', serverOptions, clientOptions);
+  client = languageClient;
+
+  const status = new PolicyStatusView((uri) => languageClient.code2ProtocolConverter.asUri(uri));
+  context.subscriptions.push(
+    output,
+    status,
+    languageClient.onNotification(statusMethod, (params: PolicyStatus) => status.update(params)),
+    languageClient.onDidChangeState((e) => {
+      status.setServerState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
+    }),
+  );
+
+  let starting: Promise<boolean> = start();
+  async function start(): Promise<boolean> {
+    try {
+      await languageClient.start();
+      return true;
+    } catch (e) {
+      output.error(`The Landlock Lens language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      status.setServerState('stopped');
+      return false;
+    }
+  }
+
+  context.subscriptions.push(...registerCommands({
+    output,
+    status,
+    async readyClient() {
+      if (await starting && languageClient.isRunning()) return languageClient;
+      const choice = await vscode.window.showErrorMessage(
+        'The Landlock Lens language server is not running.', 'Restart Server', 'Show Output');
+      if (choice === 'Restart Server') await vscode.commands.executeCommand('landlockLens.restartServer');
+      if (choice === 'Show Output') output.show();
+      return undefined;
+    },
+    async restart() {
+      output.info('Restarting the language server.');
+      if (languageClient.isRunning()) {
+        starting = languageClient.restart().then(() => true, (e) => {
+          output.error(`Restart failed: ${e instanceof Error ? e.message : String(e)}`);
+          return false;
+        });
+      } else {
+        starting = start();
+      }
+      await starting;
+    },
+  }));
+  await starting;
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

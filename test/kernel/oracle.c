@@ -43,12 +43,15 @@
  *                       entries created "later" by root with `rootop`).
  *   d PATH              directory, mode 0755
  *   f PATH [TEXT]       regular file, mode 0644, content TEXT (default "content")
- *   x PATH              executable copy of this binary, mode 0755
+ *   truebin PATH        executable that `x` entries copy (default: this oracle, which acts as `true`
+ *                       when its name is "true"); the harness passes the tiny ORACLE_TRUE build
+ *   x PATH              executable copy of the truebin, mode 0755
  *   l PATH TARGET       symlink (TARGET written as is: absolute or relative)
  *   ro PATH / rw PATH   read_only / read_write rule (any order; read_only ones are added first)
  *   op NAME ARGS...     probe run by the sandboxed child
  *   rootop NAME ARGS... same operation run by the (unrestricted, root) oracle itself; sequential
- *                       mode only, to emulate changes made from outside while the sandbox runs
+ *                       mode only, to emulate changes made from outside while the sandbox runs.
+ *                       What it creates is chown'ed to uid:gid (DAC must keep allowing the probes)
  *
  * Operations (P, A, B are paths; results: "ok" or the errno name, e.g. EACCES, EXDEV):
  *   read P      open(O_RDONLY) + read 1 byte        write P     open(O_WRONLY) + pwrite 1 byte at 0
@@ -72,6 +75,22 @@
  * Rule lines describe the first build (isolated mode rebuilds identical trees, so all builds match).
  * Exit status 0 unless the spec itself is bad or a setup step fails (message on stderr, exit 2).
  */
+#ifdef ORACLE_TRUE
+/* `gcc -DORACLE_TRUE -static -nostdlib` builds a tiny (a few kB) "true" (exit status 0, nothing else) that the
+ * oracle copies for `x` entries when given `truebin`: copying the whole oracle for every executable of
+ * every rebuilt tree would write hundreds of kilobytes per probe. */
+void _start(void) {
+#if defined(__x86_64__)
+  __asm__ volatile("mov $60, %eax\n\txor %edi, %edi\n\tsyscall");
+#elif defined(__aarch64__)
+  __asm__ volatile("mov x0, #0\n\tmov x8, #93\n\tsvc #0");
+#else
+#error "no tiny true for this architecture: the harness falls back to copies of the oracle"
+#endif
+  for (;;) {
+  }
+}
+#else
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -211,7 +230,8 @@ static uid_t uid = 1500;
 static gid_t gid = 1500;
 static char *root;
 static int sequential;
-static char *self_bin; /* contents of this executable, copied for `x` entries */
+static char *truebin; /* executable copied for `x` entries; default: this oracle itself */
+static char *self_bin; /* its contents */
 static size_t self_len;
 
 static void add_item(struct item it) {
@@ -246,6 +266,10 @@ static void read_spec(FILE *in) {
       char *v = strtok_r(NULL, " ", &save);
       if (!v || v[0] != '/') bad_spec(lineno, "root must be absolute");
       root = strdup(v);
+    } else if (!strcmp(kw, "truebin")) {
+      char *v = strtok_r(NULL, " ", &save);
+      if (!v) bad_spec(lineno, "missing path");
+      truebin = strdup(v);
     } else if (!strcmp(kw, "mode")) {
       char *v = strtok_r(NULL, " ", &save);
       if (!v) bad_spec(lineno, "missing mode");
@@ -521,17 +545,18 @@ static int kernel_abi(void) {
 }
 
 static void load_self(void) {
-  int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) die("open", "/proc/self/exe");
+  const char *src = truebin ? truebin : "/proc/self/exe";
+  int fd = open(src, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die("open", src);
   struct stat st;
-  if (fstat(fd, &st) != 0) die("fstat", "/proc/self/exe");
+  if (fstat(fd, &st) != 0) die("fstat", src);
   self_len = (size_t)st.st_size;
   self_bin = malloc(self_len);
   if (!self_bin) die("malloc", NULL);
   size_t got = 0;
   while (got < self_len) {
     ssize_t n = read(fd, self_bin + got, self_len - got);
-    if (n <= 0) die("read", "/proc/self/exe");
+    if (n <= 0) die("read", src);
     got += (size_t)n;
   }
   close(fd);
@@ -578,7 +603,16 @@ int main(int argc, char **argv) {
         run_sandboxed(index++, &items[i], rfd);
       } else if (!strcmp(items[i].kind, "rootop")) {
         char extra[64];
-        int e = do_op(&items[i], extra, sizeof extra);
+        const struct item *it = &items[i];
+        int e = do_op(it, extra, sizeof extra);
+        /* Entries made from outside belong to the sandbox user too, so that DAC still allows every
+         * probe and only Landlock can refuse. */
+        const char *made = NULL;
+        if (!strcmp(it->tok[0], "create") || !strcmp(it->tok[0], "mkdir") || !strcmp(it->tok[0], "mkfifo"))
+          made = it->tok[1];
+        else if (!strcmp(it->tok[0], "symlink") && it->ntok > 2)
+          made = it->tok[2];
+        if (!e && made && lchown(made, uid, gid) != 0) die("lchown", made);
         printf("result %d %s%s\n", index++, errname(e), e ? "" : extra);
       }
     }
@@ -605,3 +639,4 @@ int main(int argc, char **argv) {
   fflush(stdout);
   return 0;
 }
+#endif /* ORACLE_TRUE */

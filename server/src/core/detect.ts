@@ -28,8 +28,13 @@ function globMatcher(globs: string[]): (path: string) => boolean {
   const key = globs.join('\u0000');
   let matcher = globCache.get(key);
   if (!matcher) {
-    // `basename`: a glob without a slash matches the file name only; `*` never crosses a `/`.
-    matcher = picomatch(globs, { dot: true, basename: true });
+    // A glob without a slash matches the file name only; others match the whole path. `*` never
+    // crosses a `/`. (picomatch's own `basename` option breaks slash patterns on absolute paths.)
+    const byName = globs.filter((g) => !g.includes('/'));
+    const byPath = globs.filter((g) => g.includes('/'));
+    const name = byName.length ? picomatch(byName, { dot: true }) : () => false;
+    const full = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
+    matcher = (p: string) => name(p.slice(p.lastIndexOf('/') + 1)) || full(p);
     globCache.set(key, matcher);
   }
   return matcher;

@@ -24,8 +24,11 @@ export interface PathEntry {
   yamlPath: (string | number)[];
 }
 
-/** absent: key missing; null: `key:`/`~`/`null` (OpenShell treats it as absent); present: a mapping. */
-export type SectionState = 'absent' | 'null' | 'present';
+/**
+ * absent: key missing; null: `key:`/`~`/`null` (OpenShell treats it as absent); present: a mapping;
+ * invalid: some other type (the loader rejects the file; the schema check reports it).
+ */
+export type SectionState = 'absent' | 'null' | 'present' | 'invalid';
 
 export interface FilesystemSection {
   state: SectionState;

@@ -33,6 +33,11 @@ export function baselineApplies(model: PolicyModel, gpu: boolean): boolean {
   return model.networkPolicies.count > 0 || gpu;
 }
 
+/** Absolute, no `..` component, at most 4096 bytes: what validate_sandbox_policy lets through. */
+export function isLandlockablePath(entry: PathEntry): boolean {
+  return entry.raw.startsWith('/') && !entry.raw.split('/').includes('..') && new TextEncoder().encode(entry.raw).length <= 4096;
+}
+
 export function effectiveIncludeWorkdir(model: PolicyModel): boolean {
   // Section omitted or null: FilesystemPolicy::default() has include_workdir: true. Present: serde default false.
   if (model.filesystem.state !== 'present') return true;
@@ -43,8 +48,12 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
   const handled = handledForAbi(options.abi);
   const view = options.resolver.view;
   const exists = (path: string) => view.kind(path) !== 'missing';
-  const ro: PendingRule[] = model.filesystem.readOnly.map((entry) => ({ raw: entry.raw, access: 'read_only', source: 'read_only', entry, span: entry.span }));
-  const rw: PendingRule[] = model.filesystem.readWrite.map((entry) => ({ raw: entry.raw, access: 'read_write', source: 'read_write', entry, span: entry.span }));
+  // Entries the validator rejects never reach Landlock (OpenShell refuses the whole policy); the model
+  // leaves them out so the rest of the policy is still explained as it will be once they are fixed.
+  const ro: PendingRule[] = model.filesystem.readOnly.filter(isLandlockablePath)
+    .map((entry) => ({ raw: entry.raw, access: 'read_only', source: 'read_only', entry, span: entry.span }));
+  const rw: PendingRule[] = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && e.raw.replace(/\/+$/, '') !== '')
+    .map((entry) => ({ raw: entry.raw, access: 'read_write', source: 'read_write', entry, span: entry.span }));
   const baseline: { path: string; access: ListName }[] = [];
 
   if (baselineApplies(model, options.gpu)) {

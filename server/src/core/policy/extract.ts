@@ -21,7 +21,7 @@ export function extractPolicy(view: LoaderView): PolicyModel {
     const o = origin('/' + key);
     const v = root[key];
     if (isObject(v)) return { state: 'present', value: v, keySpan: o?.keySpan, span: o?.span };
-    return { state: 'null', keySpan: o?.keySpan, span: o?.span };
+    return { state: v === null ? 'null' : 'invalid', keySpan: o?.keySpan, span: o?.span };
   };
 
   const located = <T>(pointer: string, value: T): Located<T> => {

@@ -92,7 +92,10 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
 }
 
 function checkShadowed(ctx: CheckContext, shadowings: Shadowing[]): void {
+  const reported = new Set<string>();
   for (const s of shadowings) {
+    if (reported.has(s.entry.normalized)) continue; // a duplicate entry is reported as duplicate-path
+    reported.add(s.entry.normalized);
     const described = s.winners.map((w) => describeWinner(ctx, w));
     const related = described.flatMap((d) => (d.related ? [d.related] : []));
     if (s.workdirCovers && !s.winners.some((w) => w.source === 'workdir') && ctx.model.filesystem.includeWorkdir) {
@@ -241,7 +244,7 @@ function checkRulesetLevel(ctx: CheckContext, shadowed: Set<PathEntry>): void {
         { yamlPath: ['filesystem_policy'], subject: 'no-landlock' }));
     }
   }
-  if (model.filesystem.state !== 'present' && !model.presetKeySpan) {
+  if ((model.filesystem.state === 'absent' || model.filesystem.state === 'null') && !model.presetKeySpan) {
     ctx.emit(makeFinding('absent-filesystem-policy', model.filesystem.keySpan ?? firstKeySpan(model),
       `filesystem_policy is ${model.filesystem.state === 'absent' ? 'omitted' : 'empty'}: OpenShell then uses include_workdir: true (a present section defaults to false), so the workdir ${ruleset.workdir} is read-write${ruleset.baseline.length ? ' and the baseline paths are added' : ''}.`,
       { yamlPath: ['filesystem_policy'], subject: 'absent' }));

@@ -1,0 +1,125 @@
+// The access model: what explain reports, checked case by case against the kernel-measured ground truth.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, explain, parseTreeListing } from '../../server/src/core/index';
+import { ROOT, policy } from '../helpers';
+
+const issue698 = readFileSync(join(ROOT, 'test/fixtures/examples/issue-698.yaml'), 'utf8');
+const SOUL = '/sandbox/.openclaw/workspace/SOUL.md';
+
+test('#698: SOUL.md is read-write, granted by /sandbox; the read_only entry is listed but overridden', () => {
+  const e = explain(analyze(issue698), SOUL);
+  assert.equal(e.access, 'read-write');
+  assert.equal(e.kind, 'unknown');
+  assert.deepEqual(e.grantedBy.map((g) => [g.source, g.path, g.line]), [
+    ['read_write', '/sandbox', 7],
+    ['read_only', SOUL, 13],
+  ]);
+  assert.ok(e.rights.includes('write_file') && e.rights.includes('remove_file'));
+});
+
+test('a listed file gets file rights only, and ABI 2 leaves truncate and ioctl_dev unhandled', () => {
+  const view = parseTreeListing(`d /sandbox\nd /sandbox/.openclaw\nd /sandbox/.openclaw/workspace\nf ${SOUL}\n`);
+  const ro = policy('  read_only:\n    - /sandbox/.openclaw/workspace/SOUL.md\n');
+  const e = explain(analyze(ro, { view }), SOUL);
+  assert.equal(e.kind, 'file');
+  assert.equal(e.access, 'read-only');
+  assert.deepEqual(e.rights, ['execute', 'read_file', 'truncate', 'ioctl_dev']);
+  const e3 = explain(analyze(ro, { view, abi: 3 }), SOUL);
+  assert.deepEqual(e3.rights, ['execute', 'read_file', 'ioctl_dev'], 'ABI 3 handles truncate');
+  const e5 = explain(analyze(ro, { view, abi: 5 }), SOUL);
+  assert.deepEqual(e5.rights, ['execute', 'read_file']);
+});
+
+test('an unlisted path under no rule has no access except unhandled rights', () => {
+  const e = explain(analyze(policy('  read_only: [/usr]')), '/opt/thing');
+  assert.equal(e.access, 'none');
+  assert.deepEqual(e.rights, ['truncate', 'ioctl_dev']);
+  assert.deepEqual(e.grantedBy, []);
+});
+
+test('include_workdir adds the workdir read-write; the workdir is configurable', () => {
+  const text = policy('  include_workdir: true\n  read_only: [/usr]');
+  assert.equal(explain(analyze(text), '/sandbox/a').access, 'read-write');
+  assert.equal(explain(analyze(text), '/sandbox/a').grantedBy[0].source, 'workdir');
+  assert.equal(explain(analyze(text, { workdir: '/work' }), '/sandbox/a').access, 'none');
+  assert.equal(explain(analyze(text, { workdir: '/work' }), '/work/x').access, 'read-write');
+});
+
+test('a present filesystem_policy defaults include_workdir to false; an absent one to true', () => {
+  assert.equal(explain(analyze(policy('  read_only: [/usr]')), '/sandbox/a').access, 'none');
+  assert.equal(explain(analyze('version: 1\nprocess: {run_as_user: sandbox}\n'), '/sandbox/a').access, 'read-write');
+});
+
+test('filesystem_policy: {} without network policies applies no Landlock at all', () => {
+  const a = analyze(policy('  {}').replace('filesystem_policy:\n  {}', 'filesystem_policy: {}'));
+  const e = explain(a, '/etc/passwd');
+  assert.equal(e.unrestricted, true);
+  assert.equal(e.access, 'read-write');
+  assert.equal(e.rights.length, 16);
+});
+
+test('baseline enrichment compares raw strings: read_only /tmp/ does not stop /tmp from being added read-write', () => {
+  const text = policy('  read_only: [/usr, /tmp/]', 'network_policies:\n  web:\n    endpoints: [{host: api.example.com, port: 443}]\n');
+  const e = explain(analyze(text), '/tmp/x');
+  assert.equal(e.access, 'read-write');
+  assert.ok(e.grantedBy.some((g) => g.source === 'baseline' && g.path === '/tmp'));
+  // Without network policies there is no baseline.
+  assert.equal(explain(analyze(policy('  read_only: [/usr, /tmp/]')), '/tmp/x').access, 'read-only');
+});
+
+test('baseline adds /usr etc. read-only and skips /app, which the standard image does not have', () => {
+  const text = policy('  read_write: [/sandbox]', 'network_policies:\n  web:\n    endpoints: [{host: api.example.com, port: 443}]\n');
+  const a = analyze(text);
+  assert.equal(explain(a, '/usr/bin/ls').access, 'read-only');
+  assert.equal(explain(a, '/usr/bin/ls').grantedBy[0].source, 'baseline');
+  assert.equal(explain(a, '/app/x').access, 'none');
+});
+
+test('with a GPU, /proc is moved to read_write even when the policy lists it read_only', () => {
+  const text = policy('  read_only: [/usr, /proc]\n  read_write: [/tmp]');
+  assert.equal(explain(analyze(text), '/proc/1/status').access, 'read-only');
+  assert.equal(explain(analyze(text, { gpu: true }), '/proc/1/status').access, 'read-write');
+});
+
+test('rules bind to symlink targets: a read_write symlink makes its target writable', () => {
+  const view = parseTreeListing('d /sandbox\nl /sandbox/lnk_dir -> /ro-area/dir\nd /ro-area\nd /ro-area/dir\nf /ro-area/dir/inner.txt\nf /ro-area/secret.txt\n');
+  const a = analyze(policy('  read_only: [/ro-area]\n  read_write: [/sandbox/lnk_dir]'), { view });
+  assert.equal(explain(a, '/ro-area/dir/inner.txt').access, 'read-write');
+  assert.equal(explain(a, '/ro-area/secret.txt').access, 'read-only');
+  const viaLink = explain(a, '/sandbox/lnk_dir/inner.txt');
+  assert.equal(viaLink.access, 'read-write');
+  assert.ok(viaLink.notes.some((n) => n.includes('symlink')));
+});
+
+test('a missing rule path is skipped, and when every path is missing there is no Landlock', () => {
+  const view = parseTreeListing('d /data\n');
+  const a = analyze(policy('  read_only: [/data/none]'), { view });
+  assert.equal(explain(a, '/etc').unrestricted, true);
+  assert.ok(a.findings.some((f) => f.ruleId === 'all-paths-missing'));
+});
+
+test('missing read_write paths are created as directories when a process identity is set', () => {
+  const view = parseTreeListing('d /data\n');
+  const withIdentity = analyze(policy('  read_write: [/data/cache]', 'process: {run_as_user: sandbox}\n'), { view });
+  assert.equal(explain(withIdentity, '/data/cache/x').access, 'read-write');
+  const without = analyze(policy('  read_only: [/data]\n  read_write: [/data/cache]'), { view });
+  assert.equal(explain(without, '/data/cache/x').access, 'read-only');
+});
+
+test('shadow detection stays fast: 20,000 paths analysed well under a second', () => {
+  const ro: string[] = [];
+  const rw: string[] = [];
+  for (let i = 0; i < 10000; i++) {
+    rw.push(`    - /data/d${i}`);
+    ro.push(`    - /data/d${i}/f${i}/deep/file.txt`);
+  }
+  const text = `version: 1\nfilesystem_policy:\n  read_write:\n${rw.join('\n')}\n  read_only:\n${ro.join('\n')}\n`;
+  const start = performance.now();
+  const a = analyze(text);
+  const ms = performance.now() - start;
+  assert.equal(a.findings.filter((f) => f.ruleId === 'shadowed-read-only').length, 10000);
+  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+});

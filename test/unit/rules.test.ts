@@ -1,0 +1,124 @@
+// Every rule: a case that fires (with what the user reads) and one that must not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findings, ruleIds, policy } from '../helpers';
+import { parseTreeListing, RULES } from '../../server/src/core/index';
+
+const NET = 'network_policies:\n  web:\n    endpoints: [{host: api.example.com, port: 443}]\n';
+
+function fires(ruleId: string, text: string, options = {}) {
+  const hit = findings(text, options).filter((f) => f.ruleId === ruleId);
+  assert.ok(hit.length > 0, `${ruleId} should fire on:\n${text}\ngot ${JSON.stringify(findings(text, options).map((f) => f.ruleId))}`);
+  return hit;
+}
+function silent(ruleId: string, text: string, options = {}) {
+  assert.ok(!ruleIds(text, options).includes(ruleId), `${ruleId} must not fire on:\n${text}`);
+}
+
+test('shadowed-read-only: under read_write, under the workdir, under baseline /tmp', () => {
+  const [f] = fires('shadowed-read-only', policy('  read_write: [/sandbox]\n  read_only: [/sandbox/SOUL.md]'));
+  assert.equal(f.severity, 'error');
+  assert.equal(f.line, 4);
+  assert.match(f.message, /read-write/);
+  assert.match(f.message, /`\/sandbox`/);
+  fires('shadowed-read-only', policy('  include_workdir: true\n  read_only: [/sandbox/SOUL.md]'));
+  fires('shadowed-read-only', policy('  read_only: [/tmp/keep]', NET));
+  fires('shadowed-read-only', policy('  read_write: [/data]\n  read_only: [/data]'), {});
+  silent('shadowed-read-only', policy('  read_write: [/sandbox/work]\n  read_only: [/sandbox]'));
+  silent('shadowed-read-only', policy('  include_workdir: false\n  read_only: [/sandbox/SOUL.md]'));
+  silent('shadowed-read-only', policy('  read_only: [/tmp/keep]'), {});
+});
+
+test('truncate-not-restricted: once per policy under ABI 2, gone under ABI 3', () => {
+  const text = policy('  read_only: [/usr, /etc]');
+  assert.equal(fires('truncate-not-restricted', text).length, 1);
+  silent('truncate-not-restricted', text, { abi: 3 });
+  silent('truncate-not-restricted', policy('  read_write: [/tmp]'));
+});
+
+test('unknown-compatibility: hard-requirement silently means best_effort', () => {
+  const [f] = fires('unknown-compatibility', policy('  read_only: [/usr]', 'landlock:\n  compatibility: hard-requirement\n'));
+  assert.match(f.message, /best_effort/);
+  silent('unknown-compatibility', policy('  read_only: [/usr]', 'landlock:\n  compatibility: hard_requirement\n'));
+  silent('unknown-compatibility', policy('  read_only: [/usr]', 'landlock:\n  compatibility: best_effort\n'));
+});
+
+test('unexpected-version', () => {
+  fires('unexpected-version', 'version: 2\nfilesystem_policy: {read_only: [/usr]}\n');
+  silent('unexpected-version', 'version: 1\nfilesystem_policy: {read_only: [/usr]}\n');
+});
+
+test('duplicate-path and path-in-both-lists', () => {
+  const [d] = fires('duplicate-path', policy('  read_only:\n    - /usr\n    - /usr/'));
+  assert.equal(d.line, 5);
+  silent('duplicate-path', policy('  read_only:\n    - /usr\n    - /usr/lib'));
+  const [b] = fires('path-in-both-lists', policy('  read_only: [/data]\n  read_write: [/data]'));
+  assert.equal(b.line, 4, 'reported on the read_write entry, which wins');
+  silent('path-in-both-lists', policy('  read_only: [/data]\n  read_write: [/data2]'));
+});
+
+test('non-normal-path, literal-glob, literal-variable, read-only-root', () => {
+  fires('non-normal-path', policy('  read_only: [/usr//lib, /etc/./x, /var/]'));
+  silent('non-normal-path', policy('  read_only: [/usr/lib]'));
+  fires('literal-glob', policy('  read_only: ["/home/*/x"]'));
+  silent('literal-glob', policy('  read_only: [/home/x]'));
+  fires('literal-variable', policy('  read_only: ["$HOME/x", /x/~y]'));
+  silent('literal-variable', policy('  read_only: [/home/x]'));
+  fires('read-only-root', policy('  read_only: [/]'));
+  silent('read-only-root', policy('  read_only: [/usr]'));
+});
+
+test('supervisor-resolved-symlink: /proc/self names the supervisor', () => {
+  fires('supervisor-resolved-symlink', policy('  read_only: [/proc/self/fd]'));
+  silent('supervisor-resolved-symlink', policy('  read_only: [/proc/selfish]'));
+});
+
+test('read-write-symlink and read-write-file need a tree listing', () => {
+  const view = parseTreeListing('d /sandbox\nl /sandbox/lnk -> /etc\nf /sandbox/notes.txt\nd /sandbox/work\n');
+  const [s] = fires('read-write-symlink', policy('  read_write: [/sandbox/lnk]', 'process: {run_as_user: sandbox}\n'), { view });
+  assert.equal(s.severity, 'error', 'OpenShell refuses to start when an identity is set');
+  fires('read-write-file', policy('  read_write: [/sandbox/notes.txt]'), { view });
+  silent('read-write-symlink', policy('  read_write: [/sandbox/work]'), { view });
+  silent('read-write-file', policy('  read_write: [/sandbox/work]'), { view });
+});
+
+test('no-landlock and absent-filesystem-policy', () => {
+  fires('no-landlock', 'version: 1\nfilesystem_policy: {}\n');
+  silent('no-landlock', 'version: 1\nfilesystem_policy: {}\n' + NET);
+  fires('absent-filesystem-policy', 'version: 1\nprocess: {run_as_user: sandbox}\n');
+  silent('absent-filesystem-policy', policy('  read_only: [/usr]'));
+});
+
+test('baseline-not-hidden: network policies add baseline paths the policy left out', () => {
+  const [f] = fires('baseline-not-hidden', policy('  read_only: [/usr]\n  read_write: [/sandbox]', NET));
+  assert.match(f.message, /\/etc/);
+  silent('baseline-not-hidden', policy('  read_only: [/usr]'));
+});
+
+test('all-paths-missing: best_effort runs without Landlock, hard_requirement refuses to start', () => {
+  const view = parseTreeListing('d /data\n');
+  const [w] = fires('all-paths-missing', policy('  read_only: [/data/a]'), { view });
+  assert.equal(w.severity, 'warning');
+  const [e] = fires('all-paths-missing', policy('  read_only: [/data/a]', 'landlock: {compatibility: hard_requirement}\n'), { view });
+  assert.equal(e.severity, 'error');
+  silent('all-paths-missing', policy('  read_only: [/data]'), { view });
+});
+
+test('preset-fragment: reported once, without false schema errors', () => {
+  const text = 'preset:\n  name: npm\nnetwork_policies:\n  npm:\n    endpoints: [{host: registry.example, port: 443}]\n';
+  assert.deepEqual(ruleIds(text), ['preset-fragment']);
+});
+
+test('redundant-entry: ro under ro is faded, ro under rw is shadowed instead', () => {
+  fires('redundant-entry', policy('  read_only: [/usr, /usr/lib]'));
+  silent('redundant-entry', policy('  read_write: [/usr]\n  read_only: [/usr/lib]'));
+});
+
+test('every rule in the catalogue has a test above or in the schema/validation suites', () => {
+  const covered = new Set(['shadowed-read-only', 'truncate-not-restricted', 'unknown-compatibility', 'unexpected-version', 'duplicate-path',
+    'path-in-both-lists', 'non-normal-path', 'literal-glob', 'literal-variable', 'read-only-root', 'supervisor-resolved-symlink',
+    'read-write-symlink', 'read-write-file', 'no-landlock', 'absent-filesystem-policy', 'baseline-not-hidden', 'all-paths-missing',
+    'preset-fragment', 'redundant-entry', 'yaml-syntax', 'multiple-documents', 'schema', 'openshell-validation']);
+  const missing = RULES.map((r) => r.id).filter((id) => !covered.has(id) && !['config', 'unused-suppression', 'invalid-suppression'].includes(id));
+  assert.deepEqual(missing, []);
+});
