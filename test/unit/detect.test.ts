@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, detect } from '../../server/src/core/index';
+import { parseAllDocuments } from 'yaml';
 
 test('policy keys make a policy, even without version (the #698 snippet)', () => {
   assert.equal(detect('filesystem_policy:\n  read_only: [/x]\n').candidate, true);
@@ -15,12 +16,14 @@ test('policy keys make a policy, even without version (the #698 snippet)', () =>
 
 test('other YAML is left alone, cheaply', () => {
   const big = Array.from({ length: 50000 }, (_, i) => `key${i}: value ${i}`).join('\n');
-  const start = performance.now();
   const a = analyze(big);
-  const ms = performance.now() - start;
   assert.equal(a.isPolicy, false);
   assert.deepEqual(a.findings, []);
-  assert.ok(ms < 100, `non-policy detection took ${ms.toFixed(1)} ms`);
+  // Next to nothing compared with parsing it (measured in the same process, so load does not matter).
+  const best = (fn: () => unknown) => Math.min(...[0, 1, 2].map(() => { const t = performance.now(); fn(); return performance.now() - t; }));
+  const analyzeMs = best(() => analyze(big));
+  const parseMs = best(() => parseAllDocuments(big, { uniqueKeys: false }));
+  assert.ok(analyzeMs < 0.1 * parseMs, `non-policy detection took ${analyzeMs.toFixed(1)} ms, parsing ${parseMs.toFixed(1)} ms`);
   assert.equal(analyze('apiVersion: v1\nkind: Pod\nspec:\n  filesystem_policy: {}\n').isPolicy, false, 'nested keys do not count');
 });
 

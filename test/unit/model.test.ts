@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, explain, parseTreeListing } from '../../server/src/core/index';
 import { ROOT, policy } from '../helpers';
+import { parseAllDocuments } from 'yaml';
 
 const issue698 = readFileSync(join(ROOT, 'test/fixtures/examples/issue-698.yaml'), 'utf8');
 const SOUL = '/sandbox/.openclaw/workspace/SOUL.md';
@@ -117,9 +118,10 @@ test('shadow detection stays fast: 20,000 paths analysed well under a second', (
     ro.push(`    - /data/d${i}/f${i}/deep/file.txt`);
   }
   const text = `version: 1\nfilesystem_policy:\n  read_write:\n${rw.join('\n')}\n  read_only:\n${ro.join('\n')}\n`;
-  const start = performance.now();
-  const a = analyze(text);
-  const ms = performance.now() - start;
-  assert.equal(a.findings.filter((f) => f.ruleId === 'shadowed-read-only').length, 10000);
-  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  // Compared with parsing the same text in the same process, so machine load does not matter.
+  const best = (fn: () => unknown) => Math.min(...[0, 1, 2].map(() => { const t = performance.now(); fn(); return performance.now() - t; }));
+  const parseMs = best(() => parseAllDocuments(text, { uniqueKeys: false }));
+  const analyzeMs = best(() => analyze(text));
+  assert.equal(analyze(text).findings.filter((f) => f.ruleId === 'shadowed-read-only').length, 10000);
+  assert.ok(analyzeMs < 3 * parseMs, `analysis ${analyzeMs.toFixed(0)} ms vs parse ${parseMs.toFixed(0)} ms: not linear`);
 });

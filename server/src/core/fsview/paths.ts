@@ -2,8 +2,11 @@
 // paths.rs normalize_path): `//` collapses, `.` components go, a trailing `/` goes; `..` is left alone
 // (the validator rejects it before).
 
+const NEEDS_NORMALISING = /\/\/|\/\.(\/|$)|^\.(\/|$)|.\/$/;
+
 export function normalizePath(path: string): string {
   if (path === '') return path;
+  if (!NEEDS_NORMALISING.test(path)) return path; // the common case: already normal, no allocation
   const absolute = path.startsWith('/');
   const parts = path.split('/').filter((c) => c !== '' && c !== '.');
   const joined = parts.join('/');

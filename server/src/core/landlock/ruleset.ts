@@ -6,6 +6,7 @@ import type { GrantSource, Span } from '../types';
 import { normalizePath } from '../fsview/paths';
 import type { PathResolver } from '../fsview/views';
 import { FILE_RIGHTS, READ_ACCESS, handledForAbi } from './rights';
+import { utf8Length } from '../policy/validate';
 
 // OpenShell crates/openshell-sandbox/src/lib.rs:1420-1480 @2f7fb65
 export const PROXY_BASELINE_READ_ONLY = ['/usr', '/lib', '/etc', '/app', '/var/log', '/proc', '/dev/urandom'];
@@ -35,7 +36,7 @@ export function baselineApplies(model: PolicyModel, gpu: boolean): boolean {
 
 /** Absolute, no `..` component, at most 4096 bytes: what validate_sandbox_policy lets through. */
 export function isLandlockablePath(entry: PathEntry): boolean {
-  return entry.raw.startsWith('/') && !entry.raw.split('/').includes('..') && new TextEncoder().encode(entry.raw).length <= 4096;
+  return entry.raw.startsWith('/') && !entry.raw.split('/').includes('..') && utf8Length(entry.raw) <= 4096;
 }
 
 export function effectiveIncludeWorkdir(model: PolicyModel): boolean {

@@ -15,6 +15,19 @@ export interface LocatedViolation {
 
 const utf8 = new TextEncoder();
 
+/** UTF-8 byte length without allocating (Rust's `str::len`). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 2; i++; } // surrogate pair: 4 bytes for 2 code units
+    else n += 2;
+  }
+  return n;
+}
+
 /** `{path}` in the length message: cut to 77 bytes + "..." when longer than 80 bytes, on a char boundary. */
 export function truncateForMessage(path: string): string {
   if (utf8.encode(path).length <= 80) return path;
@@ -58,7 +71,7 @@ export function validateProcessAndFilesystem(model: PolicyModel): LocatedViolati
     out.push({ message: `too many filesystem paths (${count} > ${MAX_FILESYSTEM_PATHS})`, span: fs.keySpan ?? { start: 0, end: 0 }, yamlPath: ['filesystem_policy'], subject: String(count) });
   }
   for (const entry of [...fs.readOnly, ...fs.readWrite]) {
-    const length = utf8.encode(entry.raw).length;
+    const length = utf8Length(entry.raw);
     const at = { span: entry.span, yamlPath: entry.yamlPath, subject: entry.raw };
     if (length > MAX_PATH_LENGTH) {
       out.push({ message: `path exceeds maximum length (${length} > ${MAX_PATH_LENGTH}): ${truncateForMessage(entry.raw)}`, ...at });
