@@ -122,3 +122,11 @@ test('every rule in the catalogue has a test above or in the schema/validation s
   const missing = RULES.map((r) => r.id).filter((id) => !covered.has(id) && !['config', 'unused-suppression', 'invalid-suppression'].includes(id));
   assert.deepEqual(missing, []);
 });
+
+test('every rule id has its documentation page, and every page a rule', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers');
+  const pages = readdirSync(join(ROOT, 'docs/rules')).filter((n) => n.endsWith('.md') && n !== 'README.md').map((n) => n.replace(/\.md$/, ''));
+  assert.deepEqual([...pages].sort(), RULES.map((r) => r.id).sort());
+});
