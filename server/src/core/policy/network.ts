@@ -1,8 +1,9 @@
 // OpenShell's network and middleware checks, ported from the source with their exact texts.
 //
-// Source: NVIDIA/OpenShell @2f7fb65 (the commit the spec cites). That exact commit is not in the
-// code index we could read, so the port follows the stored versions that bracket it and match the
-// spec's line numbers (see the report in the commit message / docs):
+// Source: NVIDIA/OpenShell @2f7fb65 (the commit the spec cites). That commit is not itself in the
+// code index we read, so the port follows the stored versions around it whose layout matches the
+// spec's line numbers (no MCP-version checks yet, no rule sorting, string `tls`, L7 fields without
+// `tls`, map-keyed middleware configs with a required `middleware` and an optional `name`):
 //   * crates/openshell-policy/src/lib.rs `validate_sandbox_policy` (lib.rs:1416-1706): the network
 //     loop, `host_wildcard_shape_invalid`, `validate_tcp_dns_host_selector`; message texts from
 //     `impl Display for PolicyViolation` (lib.rs:1199-1399).
