@@ -1,4 +1,5 @@
 // Runs the test suites with node's built-in test runner (TypeScript through tsx).
+// Files run one at a time: the packaging test rebuilds the bundles that the protocol tests spawn.
 // Usage: node test/run.mjs [dir-or-file ...]   (default: every *.test.ts under test/ except e2e/)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -29,7 +30,7 @@ if (files.length === 0) {
   console.error('no test files found in ' + targets.join(', '));
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, LANDLOCK_LENS_ROOT: root },

@@ -1,4 +1,4 @@
-// Draws the extension icon (images/icon.png, 128x128 RGBA): a navy shield with an amber rim and a
+// Draws the extension icon (client/images/icon.png, 128x128 RGBA): a navy shield with an amber rim and a
 // white padlock. Run: node client/scripts/make-icon.mjs. Pure Node (zlib only), so the committed PNG
 // can be regenerated anywhere; the output is deterministic.
 import { writeFileSync } from 'node:fs';
@@ -100,6 +100,6 @@ const png = Buffer.concat([
   chunk('IDAT', deflateSync(raw, { level: 9 })),
   chunk('IEND', Buffer.alloc(0)),
 ]);
-const out = new URL('../../images/icon.png', import.meta.url);
+const out = new URL('../images/icon.png', import.meta.url);
 writeFileSync(out, png);
 console.log(`wrote ${out.pathname} (${png.length} bytes)`);

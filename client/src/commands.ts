@@ -37,7 +37,11 @@ class ResultDocuments implements vscode.TextDocumentContentProvider {
     if (known) this.changed.fire(uri);
     let doc = await vscode.workspace.openTextDocument(uri);
     if (doc.languageId !== 'markdown') doc = await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    // Reuse the column of a result already on screen, so repeated questions do not keep splitting the
+    // editor, unless that is where the policy is being edited.
+    const active = vscode.window.activeTextEditor?.viewColumn;
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === resultScheme && e.viewColumn !== active);
+    await vscode.window.showTextDocument(doc, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside, preview: true });
   }
 
   dispose(): void {
