@@ -412,7 +412,7 @@ static int do_op(const struct item *it, char *out, size_t outlen) {
   out[0] = 0;
 #define OPEN_OR_ERR(path, flags) \
   do { \
-    fd = open((path), (flags) | O_CLOEXEC); \
+    fd = open((path), (flags) | O_CLOEXEC, 0644); \
     if (fd < 0) return errno; \
   } while (0)
   if (!strcmp(name, "read") && need(it, 1)) {

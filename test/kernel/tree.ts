@@ -138,7 +138,13 @@ export class ScratchTree {
     return r.exists && this.children(r.path).length === 0;
   }
 
-  /** The `--tree` listing the core reads, as `find / ... -printf` would print it (root included). */
+  /**
+   * The `--tree` listing the core reads, as `find / \( -type l -printf 'l %p -> %l\n' \) -o -printf
+   * '%y %p\n'` would print it for the whole scratch filesystem (executables are plain files to %y).
+   * `d /` is included on purpose: the model then knows that nothing else exists. Without it, a path
+   * outside the listed directories (a rule reached through a symlink to `/`) falls back to the
+   * standard-image assumption "exists, kind unknown": a gap in what the listing says, not in the model.
+   */
   listing(): string {
     const lines = ['d /'];
     for (const e of this.order) {
