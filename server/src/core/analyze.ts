@@ -1,7 +1,7 @@
 // The orchestrator: text -> detection -> YAML -> loader view -> schema -> OpenShell validation ->
 // policy model -> Landlock ruleset -> findings. Each document of a stream is judged on its own.
 import type { Document } from 'yaml';
-import type { AnalysisOptions, Finding, FsView, Severity, Span } from './types';
+import type { AnalysisOptions, Finding, Fix, FsView, Severity, Span } from './types';
 import type { EffectiveRuleset, PolicyModel } from './model';
 import { LineIndex } from './text/lines';
 import { detect, keysLookLikePolicy } from './detect';
@@ -156,9 +156,19 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
   const ctx = { text, model, ruleset, index: access, resolver, view: options.view, hasListing: options.hasListing, lines, gpu: options.gpu, emit };
   const shadowFindings: Finding[] = [];
   analysis.shadowings = runChecks({ ...ctx, emit: (f: Finding) => (f.ruleId === 'shadowed-read-only' ? shadowFindings.push(f) : emit(f)) });
-  const splitFixes = splitFixesFor(ctx, analysis.shadowings);
+  // The split needs directory listings and builds text edits: only worth it when someone asks for the
+  // fixes (a code action, the CLI's output), not on every keystroke's diagnostics.
+  const shadowings = analysis.shadowings;
+  let splitFixes: Map<number, Fix[]> | undefined;
   for (const f of shadowFindings) {
-    f.fixes.push(...(splitFixes.get(f.span.start) ?? []));
+    const own = f.fixes;
+    let resolved: Fix[] | undefined;
+    Object.defineProperty(f, 'fixes', {
+      enumerable: true,
+      configurable: true,
+      get: () => (resolved ??= [...own, ...((splitFixes ??= splitFixesFor(ctx, shadowings)).get(f.span.start) ?? [])]),
+      set: (value: Fix[]) => { resolved = value; },
+    });
     emit(f);
   }
 }
