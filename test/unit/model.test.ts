@@ -118,10 +118,11 @@ test('shadow detection stays fast: 20,000 paths analysed well under a second', (
     ro.push(`    - /data/d${i}/f${i}/deep/file.txt`);
   }
   const text = `version: 1\nfilesystem_policy:\n  read_write:\n${rw.join('\n')}\n  read_only:\n${ro.join('\n')}\n`;
-  // Compared with parsing the same text in the same process, so machine load does not matter.
+  // Compared with parsing the same text in the same process, so machine load does not matter; a
+  // quadratic shadow search would be hundreds of times the parse. (Speed targets live in bench/.)
   const best = (fn: () => unknown) => Math.min(...[0, 1, 2].map(() => { const t = performance.now(); fn(); return performance.now() - t; }));
   const parseMs = best(() => parseAllDocuments(text, { uniqueKeys: false }));
   const analyzeMs = best(() => analyze(text));
   assert.equal(analyze(text).findings.filter((f) => f.ruleId === 'shadowed-read-only').length, 10000);
-  assert.ok(analyzeMs < 3 * parseMs, `analysis ${analyzeMs.toFixed(0)} ms vs parse ${parseMs.toFixed(0)} ms: not linear`);
+  assert.ok(analyzeMs < 5 * parseMs, `analysis ${analyzeMs.toFixed(0)} ms vs parse ${parseMs.toFixed(0)} ms: not linear`);
 });

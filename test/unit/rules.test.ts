@@ -130,3 +130,14 @@ test('every rule id has its documentation page, and every page a rule', async ()
   const pages = readdirSync(join(ROOT, 'docs/rules')).filter((n) => n.endsWith('.md') && n !== 'README.md').map((n) => n.replace(/\.md$/, ''));
   assert.deepEqual([...pages].sort(), RULES.map((r) => r.id).sort());
 });
+
+test('redundant-entry does not claim "no effect" for a read_only /tmp that keeps the baseline out', () => {
+  const text = policy('  read_only: [/, /tmp]\n  read_write: [/sandbox]', NET);
+  silent('redundant-entry', text.replace('[/, /tmp]', '[/usr, /tmp]'));
+  assert.ok(!findings(text).some((f) => f.ruleId === 'redundant-entry' && f.message.includes('`/tmp`')));
+});
+
+test('a read_write file does not shadow paths "below" it', () => {
+  const view = parseTreeListing('d /sandbox\nf /sandbox/notes.txt\n');
+  silent('shadowed-read-only', policy('  read_write: [/sandbox/notes.txt]\n  read_only: [/sandbox/notes.txt/x]'), { view });
+});

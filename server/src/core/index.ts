@@ -10,6 +10,8 @@ export type { RuleMeta } from './rules/catalogue';
 export { LineIndex } from './text/lines';
 export { detect } from './detect';
 export { applyEdits } from './fixes/edits';
+export { describeSplit, splitPlanFor, planSplits } from './fixes/split';
+export type { SplitPlan } from './fixes/split';
 export { RIGHT_NAMES, accessLevel, rightNames } from './landlock/rights';
 export * from './types';
 export type * from './model';

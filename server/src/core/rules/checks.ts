@@ -84,7 +84,9 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
   for (const rule of ruleset.rules) {
     if (rule.source !== 'read_only' || !rule.entry) continue;
     const target = rule.boundTo ?? ctx.resolver.resolve(rule.path).path;
-    const winners = [...index.rulesAbove(target), ...index.rulesAt(target)].filter((w) => w.access === 'read_write' && w !== rule);
+    // A rule bound to a non-directory grants nothing below it (rights are cut to file rights).
+    const above = index.rulesAbove(target).filter((w) => w.boundKind !== 'file' && w.boundKind !== 'other');
+    const winners = [...above, ...index.rulesAt(target)].filter((w) => w.access === 'read_write' && w !== rule);
     const workdirCovers = ruleset.includeWorkdir && isAtOrUnder(target, ruleset.workdir);
     if (winners.length > 0) out.push({ entry: rule.entry, rule, winners, workdirCovers });
   }
@@ -141,12 +143,32 @@ function checkDuplicatesAndBothLists(ctx: CheckContext): void {
   }
 }
 
+/** A read_only entry spelled exactly as a baseline read_write path: the baseline then leaves that path out. */
+function keepsBaselineOut(ctx: CheckContext, entry: PathEntry): boolean {
+  if (entry.list !== 'read_only') return false;
+  if (ctx.model.networkPolicies.count > 0 && PROXY_BASELINE_READ_WRITE.includes(entry.raw)) return true;
+  return ctx.gpu && (GPU_BASELINE_READ_WRITE.includes(entry.raw) || /^\/dev\/nvidia[0-9]+$/.test(entry.raw));
+}
+
+/**
+ * A read_only entry inside a read_only directory that has read_write entries below it (a Landlock-safe
+ * split): removing it changes no access today, but it records which path must stay read-only, so that
+ * a later read_write entry above it is reported as shadowing it. Not offered for removal.
+ */
+function guardsSplit(ctx: CheckContext, entry: PathEntry, cover: LandlockRule): boolean {
+  if (entry.list !== 'read_only' || cover.access !== 'read_only' || cover.boundTo === null) return false;
+  const area = cover.boundTo;
+  return ctx.ruleset.rules.some((r) => r.access === 'read_write' && r.boundTo !== null && r.boundTo !== area && isAtOrUnder(r.boundTo, area));
+}
+
 function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
   if (!ctx.ruleset.applied) return;
   const seen = new Set<string>();
   for (const rule of ctx.ruleset.rules) {
     const entry = rule.entry;
     if (!entry || shadowed.has(entry) || rule.boundTo === null) continue;
+    // Listing a baseline read-write path read_only (exact spelling) stops OpenShell from adding it: not redundant.
+    if (keepsBaselineOut(ctx, entry)) continue;
     const key = `${entry.list}\u0000${entry.normalized}`;
     if (seen.has(key)) continue; // duplicates are reported as such
     seen.add(key);
@@ -162,7 +184,8 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
         subject: entry.normalized,
         unnecessary: true,
         // Removing a read_write entry also stops OpenShell from creating it when missing: only safe for read_only.
-        fixes: [removeListItemFix(ctx.text, ctx.model, entry, `Remove \`${entry.raw}\` (no effect)`, entry.list === 'read_only')],
+        // A read_only baseline read_write path (e.g. `/tmp`) keeps the baseline from adding it read-write: no removal.
+        fixes: guardsSplit(ctx, entry, cover) ? [] : [removeListItemFix(ctx.text, ctx.model, entry, `Remove \`${entry.raw}\` (no effect)`, entry.list === 'read_only')],
       }));
   }
 }
@@ -277,7 +300,8 @@ function checkPolicyScalars(ctx: CheckContext): void {
     if (canonical === 'hard_requirement' || /^hard/.test(canonical)) {
       fixes.push({ ...replaceScalarFix(ctx.text, compat.span, 'hard_requirement', 'Change to `hard_requirement` (what was probably meant; the sandbox then fails if Landlock is unavailable)', false), preferred: true });
     }
-    fixes.push(replaceScalarFix(ctx.text, compat.span, 'best_effort', 'Change to `best_effort` (what OpenShell does now)', true));
+    // Only one preferred fix: best_effort (access unchanged) is preferred unless hard_requirement was clearly meant.
+    fixes.push({ ...replaceScalarFix(ctx.text, compat.span, 'best_effort', 'Change to `best_effort` (what OpenShell does now)', true), preferred: fixes.length === 0 });
     ctx.emit(makeFinding('unknown-compatibility', compat.span,
       `landlock.compatibility \`${compat.value}\` is not \`best_effort\` or \`hard_requirement\`: OpenShell silently treats it as best_effort, so the sandbox runs without Landlock where it is unavailable.`,
       { yamlPath: ['landlock', 'compatibility'], subject: compat.value, fixes }));
