@@ -1,12 +1,14 @@
 // Renderings of the one finding model for terminals and for the CLI's JSON contract.
-import type { Analysis, Explanation, Finding } from '../core/index';
+import type { Analysis, Explanation, Finding, LineIndex } from '../core/index';
+import type { CheckReport } from './report';
+import { reportedCount } from './report';
 
 export interface FileResult {
   file: string;
   analysis: Analysis;
 }
 
-export function toJsonFinding(analysis: Analysis, f: Finding) {
+export function toJsonFinding(analysis: { lines: LineIndex }, f: Finding) {
   const start = analysis.lines.lineColumn(f.span.start);
   const end = analysis.lines.lineColumn(f.span.end);
   return {
@@ -33,26 +35,43 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatFindingsText(results: FileResult[]): string {
+/** `check --format json`: the documented contract, plus top-level counts that never change the finding shape. */
+export function toJsonReport(report: CheckReport) {
+  const counts = reportedCount(report);
+  return {
+    files: report.files.filter((f) => f.kind === 'policy').concat(report.files.filter((f) => f.kind === 'config'))
+      .map((f) => ({ file: f.display, findings: f.findings.map((x) => toJsonFinding(f, x)) })),
+    suppressed: counts.suppressed,
+    baselined: counts.baselined,
+    staleBaseline: report.staleBaseline.map((e) => ({ ruleId: e.ruleId, file: e.file, yamlPath: e.yamlPath, subject: e.subject, fingerprint: e.fingerprint })),
+  };
+}
+
+export function formatFindingsText(report: CheckReport): string {
   let out = '';
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const { file, analysis } of results) {
-    if (!analysis.isPolicy) {
-      out += `${file}: not analysed: ${analysis.detection}\n`;
+  let files = 0;
+  for (const file of report.files) {
+    if (file.kind !== 'policy') continue; // configuration problems go to stderr as tool errors
+    files++;
+    if (!file.isPolicy) {
+      out += `${file.display}: not analysed: ${file.detection}\n`;
       continue;
     }
-    for (const f of analysis.findings) {
+    for (const f of file.findings) {
       counts[f.severity]++;
-      const at = analysis.lines.lineColumn(f.span.start);
-      out += `${file}:${at.line}:${at.column}: ${f.severity} [${f.ruleId}] ${f.message}\n`;
+      const at = file.lines.lineColumn(f.span.start);
+      out += `${file.display}:${at.line}:${at.column}: ${f.severity} [${f.ruleId}] ${f.message}\n`;
       for (const r of f.related) {
-        const rat = analysis.lines.lineColumn(r.span.start);
-        out += `    ${file}:${rat.line}:${rat.column}: note: ${r.message}\n`;
+        const rat = file.lines.lineColumn(r.span.start);
+        out += `    ${file.display}:${rat.line}:${rat.column}: note: ${r.message}\n`;
       }
       for (const x of f.fixes) out += `    fix${x.safe ? ' (safe)' : ' (changes access)'}: ${x.title}\n`;
     }
   }
-  out += `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info, ${plural(counts.hint, 'hint')} in ${plural(results.length, 'file')}\n`;
+  const { suppressed, baselined } = reportedCount(report);
+  const hidden = [suppressed ? `${suppressed} suppressed` : '', baselined ? `${baselined} in baseline` : ''].filter(Boolean).join(', ');
+  out += `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info, ${plural(counts.hint, 'hint')} in ${plural(files, 'file')}${hidden ? ` (${hidden})` : ''}\n`;
   return out;
 }
 

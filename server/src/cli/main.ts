@@ -2,12 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { analyze, explain } from '../core/index';
-import type { Analysis, AnalysisOptions, Explanation } from '../core/index';
+import { analyze, explain, standardImageView } from '../core/index';
+import type { Analysis, AnalysisOptions, Explanation, FsView, Severity } from '../core/index';
 import { readTreeListing } from '../node/views';
-import { formatExplanationsText, formatFindingsText, toJsonFile } from './format';
-import type { FileResult } from './format';
+import { mappedFolderView, parseMapping } from '../node/mapped-folder';
+import { formatExplanationsText } from './format';
 import { runFix } from './fix';
+import { CheckUsageError, FileOptionsResolver, OUTPUT_FORMATS, SEVERITY_RANK, printConfigProblems, runCheck } from './check';
+import type { CliFlags, OutputFormat } from './check';
+import { findRepositoryRoot } from './targets';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -16,9 +19,12 @@ export const EXIT_TOOL_FAILURE = 2;
 const VERSION = '0.1.0';
 
 const USAGE = `Usage:
-  landlock-lens check FILE... [--format text|json] [options]
+  landlock-lens check FILE|DIR|GLOB|-... [--format text|json|sarif|github] [options]
+                   directories are searched for *.yaml/*.yml policies; - reads stdin
   landlock-lens explain FILE PATH... [--format text|json] [options]
   landlock-lens fix FILE [--only RULE_ID] [--write] [options]
+                   prints the fixed policy (or rewrites FILE with --write); splits
+                   read_write directories around shadowed read_only entries
   landlock-lens lsp --stdio
 
 Options:
@@ -26,16 +32,42 @@ Options:
   --gpu            assume a GPU (adds OpenShell's GPU baseline paths)
   --tree LISTING   tree listing made inside the image:
                    find /sandbox \\( -type l -printf 'l %p -> %l\\n' \\) -o -printf '%y %p\\n'
+  --map SANDBOX=LOCAL
+                   a local folder holding the contents of a sandbox path, e.g.
+                   --map /sandbox=. (repeatable; only lstat/readdir/readlink are used;
+                   --map /=/ uses this machine's filesystem)
   --abi N          handled Landlock ABI, 1-7 (default 2, what OpenShell pins)
-  --format FORMAT  text (default) or json
+  --no-gpu         no GPU, even if the project configuration says gpu: true
+  --format FORMAT  text (default) or json; check also: sarif, github
+  --config FILE    use this configuration instead of the nearest .landlock-lens.yaml
+  --no-config      ignore project configuration files
 
-Exit codes: 0 nothing at warning or above; 1 warnings or errors found; 2 the tool itself failed.`;
+Options of check:
+  --min-severity LEVEL  error, warning, info or hint (default): lower findings
+                        are neither shown nor counted
+  --baseline FILE       findings recorded in FILE do not fail the run; entries
+                        that no longer match are reported as stale
+  --write-baseline FILE record every current finding in FILE (exit 0)
+  --fix                 apply safe fixes (access unchanged) in place, then check
+  --fix-all, --fix=all  also apply fixes that change access (e.g. splits)
+  --stdin-filename NAME name of the file read from - (configuration, reports)
+  --output FILE         write the report to FILE instead of standard output
+
+Flags win over the project configuration (.landlock-lens.yaml, found upward
+from each policy), which wins over the defaults. See docs/cli.md.
+
+Exit codes (every format, SARIF included): 0 nothing at warning or above; 1 warnings or
+errors found; 2 the tool itself failed (unreadable input, configuration problems, bad baseline).`;
 
 export class UsageError extends Error {}
 
 interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Standard input for `check -` (default: fd 0). */
+  readStdin?(): string;
+  /** Working directory (default: process.cwd()). */
+  cwd?: string;
 }
 
 const defaultIo: Io = {
@@ -52,16 +84,28 @@ function parseCommon(argv: string[]) {
       format: { type: 'string' },
       workdir: { type: 'string' },
       gpu: { type: 'boolean' },
+      'no-gpu': { type: 'boolean' },
       tree: { type: 'string' },
+      map: { type: 'string', multiple: true },
       abi: { type: 'string' },
       only: { type: 'string' },
       write: { type: 'boolean' },
       stdio: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      config: { type: 'string' },
+      'no-config': { type: 'boolean' },
+      'min-severity': { type: 'string' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+      fix: { type: 'boolean' },
+      'fix-all': { type: 'boolean' },
+      'stdin-filename': { type: 'string' },
+      output: { type: 'string' },
     },
   });
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format ${format} (text or json)`);
+  const format = (values.format ?? 'text') as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format ${format} (${OUTPUT_FORMATS.join(', ')})`);
+  if (values.gpu && values['no-gpu']) throw new UsageError('--gpu and --no-gpu contradict each other');
   let abi: number | undefined;
   if (values.abi !== undefined) {
     abi = Number(values.abi);
@@ -70,8 +114,44 @@ function parseCommon(argv: string[]) {
   const workdir = values.workdir ?? '/sandbox';
   if (!workdir.startsWith('/')) throw new UsageError(`--workdir must be an absolute path, got ${workdir}`);
   const options: AnalysisOptions = { workdir, gpu: !!values.gpu, abi };
-  if (values.tree) options.view = readTreeListing(values.tree, workdir);
-  return { values, positionals, format, options };
+  const view = flagView(values);
+  options.view = view(workdir);
+  // As given (undefined when absent), for flag > project configuration > default.
+  const flags: CliFlags = {
+    workdir: values.workdir, gpu: values['no-gpu'] ? false : values.gpu ? true : undefined, abi, view,
+    configFile: values.config, noConfig: values['no-config'],
+  };
+  return { values, positionals, format, options, flags };
+}
+
+/** The view --tree and --map describe, built for a workdir (once per workdir); undefined without them. */
+function flagView(values: { tree?: string; map?: string[] }): (workdir: string) => FsView | undefined {
+  const mappings = (values.map ?? []).map((spec) => {
+    try {
+      return parseMapping(spec);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
+  const built = new Map<string, FsView | undefined>();
+  return (workdir) => {
+    if (!built.has(workdir)) {
+      let view: FsView | undefined = values.tree ? readTreeListing(values.tree, workdir) : undefined;
+      if (mappings.length) view = mappedFolderView(mappings, view ?? standardImageView(workdir));
+      built.set(workdir, view);
+    }
+    return built.get(workdir);
+  };
+}
+
+/** Analysis options of one file with the project configuration applied; its problems go to stderr. */
+function configuredOptions(file: string, flags: CliFlags, io: Io): { options: AnalysisOptions; configFailed: boolean } {
+  const cwd = io.cwd ?? process.cwd();
+  const resolver = new FileOptionsResolver(flags, cwd, findRepositoryRoot(cwd));
+  const { options } = resolver.resolve(path.resolve(cwd, file));
+  const reports = resolver.configReportsWithProblems();
+  printConfigProblems(reports, io);
+  return { options, configFailed: reports.length > 0 };
 }
 
 function readPolicy(file: string): string {
@@ -83,25 +163,30 @@ export function analyzeFile(file: string, options: AnalysisOptions): Analysis {
 }
 
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
-  const [command, ...rest] = argv;
+  // parseArgs has no optional values: `--fix=all` is spelled `--fix-all` (and `--fix=safe` is `--fix`).
+  const [command, ...rest] = argv.map((a) => (a === '--fix=all' ? '--fix-all' : a === '--fix=safe' ? '--fix' : a));
   try {
     switch (command) {
       case 'check': {
-        const { positionals, format, options, values } = parseCommon(rest);
+        const { positionals, format, values, flags } = parseCommon(rest);
         if (values.help) return help(io);
-        if (positionals.length === 0) throw new UsageError('check needs at least one FILE');
-        const results: FileResult[] = positionals.map((file) => ({ file, analysis: analyzeFile(file, options) }));
-        if (format === 'json') io.out(JSON.stringify({ files: results.map(toJsonFile) }, null, 2) + '\n');
-        else io.out(formatFindingsText(results));
-        const failing = results.some((r) => r.analysis.findings.some((f) => f.severity === 'error' || f.severity === 'warning'));
-        return failing ? EXIT_FINDINGS : EXIT_OK;
+        if (positionals.length === 0) throw new UsageError('check needs at least one FILE, directory, glob or - (standard input)');
+        const minSeverity = (values['min-severity'] ?? 'hint') as Severity;
+        if (!(minSeverity in SEVERITY_RANK)) throw new UsageError(`--min-severity must be error, warning, info or hint, got ${minSeverity}`);
+        return await runCheck(positionals, {
+          format, flags, minSeverity, baseline: values.baseline, writeBaseline: values['write-baseline'],
+          fix: values['fix-all'] ? 'all' : values.fix ? 'safe' : undefined,
+          stdinFilename: values['stdin-filename'], output: values.output, version: VERSION,
+        }, { out: io.out, err: io.err, readStdin: io.readStdin ?? (() => readFileSync(0, 'utf8')), cwd: io.cwd ?? process.cwd() });
       }
       case 'explain': {
-        const { positionals, format, options, values } = parseCommon(rest);
+        const { positionals, format, values, flags } = parseCommon(rest);
         if (values.help) return help(io);
+        if (format !== 'text' && format !== 'json') throw new UsageError(`explain prints text or json, not ${format}`);
         const [file, ...paths] = positionals;
         if (!file || paths.length === 0) throw new UsageError('explain needs a FILE and at least one PATH');
-        const analysis = analyzeFile(file, options);
+        const { options, configFailed } = configuredOptions(file, flags, io);
+        const analysis = analyze(readPolicy(file), options);
         if (!analysis.documents.some((d) => d.ruleset)) {
           throw new Error(`${file} is not an analysable OpenShell policy (${analysis.isPolicy ? 'it has errors that stop the analysis' : analysis.detection})`);
         }
@@ -117,13 +202,15 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
         } else {
           io.out(formatExplanationsText(explanations));
         }
-        return EXIT_OK;
+        return configFailed ? EXIT_TOOL_FAILURE : EXIT_OK;
       }
       case 'fix': {
-        const { positionals, options, values } = parseCommon(rest);
+        const { positionals, values, flags } = parseCommon(rest);
         if (values.help) return help(io);
         if (positionals.length !== 1) throw new UsageError('fix needs exactly one FILE');
-        return runFix(positionals[0], options, { only: values.only, write: !!values.write }, io);
+        const { options, configFailed } = configuredOptions(positionals[0], flags, io);
+        const code = runFix(positionals[0], options, { only: values.only, write: !!values.write }, io);
+        return configFailed ? EXIT_TOOL_FAILURE : code;
       }
       case 'lsp': {
         // The language server is its own bundle next to this one; load it only when asked for.
@@ -147,7 +234,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err(`landlock-lens: ${message}\n`);
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) io.err(`\n${USAGE}\n`);
+    if (error instanceof UsageError || error instanceof CheckUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) io.err(`\n${USAGE}\n`);
     return EXIT_TOOL_FAILURE;
   }
 }

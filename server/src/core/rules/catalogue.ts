@@ -38,6 +38,9 @@ export const RULES: RuleMeta[] = [
   { id: 'all-paths-missing', defaultSeverity: 'warning', security: true, securitySeverity: 7.5, title: 'every Landlock path is missing', summary: 'Under best_effort OpenShell then runs the sandbox without Landlock; under hard_requirement it refuses to start.' },
   { id: 'preset-fragment', defaultSeverity: 'info', security: false, title: 'NemoClaw preset fragment', summary: 'A top-level preset: key marks a NemoClaw preset, merged by NemoClaw into a policy; it is not a standalone OpenShell policy.' },
   { id: 'redundant-entry', defaultSeverity: 'hint', security: false, title: 'entry has no effect', summary: 'The entry is already covered by an ancestor with the same or more access; removing it changes nothing.' },
+  { id: 'config', defaultSeverity: 'error', security: false, title: 'project configuration problem', summary: 'The .landlock-lens.yaml project configuration cannot be read or has an invalid entry; the problem is reported on the configuration file and the invalid part is not used.' },
+  { id: 'unused-suppression', defaultSeverity: 'warning', security: false, title: 'suppression comment suppresses nothing', summary: 'A `# landlock-lens: ignore[rule-id] reason` comment names a rule that reports nothing on its line, so it is stale or misplaced.' },
+  { id: 'invalid-suppression', defaultSeverity: 'warning', security: false, title: 'malformed suppression comment', summary: 'A `# landlock-lens:` comment is not a valid suppression (unknown rule id, missing reason or bad syntax) and suppresses nothing.' },
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

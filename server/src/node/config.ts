@@ -1,0 +1,190 @@
+// Finding and reading the project configuration (.landlock-lens.yaml) for the CLI and the language
+// server. Discovery goes upward from the policy file's folder; the nearest configuration wins (they are
+// not merged). A configuration with problems is reported on its own file, and the last good version
+// read in this process is used instead, so that a half-typed edit does not flip every diagnostic.
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_FILE_NAMES, applyConfigIgnores, configAnalysisOptions, configProblem, emptyConfig, ignoredRules, parseConfig } from '../core/config';
+import type { LensConfig } from '../core/config';
+import type { Analysis, AnalysisOptions, Finding, FsView, Span } from '../core/index';
+import { applySuppressions } from '../core/suppressions';
+import { readTreeListing } from './views';
+
+export interface ConfigLookup {
+  /** The configuration to use: the file's, or its last good version if the file has problems. */
+  config: LensConfig;
+  /** Absolute path of the configuration file, if one was found. */
+  file?: string;
+  /** Its folder: globs and relative paths in it are relative to this folder. */
+  dir?: string;
+  /** The file's current text (problem spans are offsets into it). */
+  text?: string;
+  /** `config` findings about the file (empty when it is fine). */
+  problems: Finding[];
+  /** The file's own content could not be used at all and no earlier good version exists. */
+  fatal: boolean;
+  /** `config` is a previous good version, because the current file has problems. */
+  usingLastGood: boolean;
+  /** Where top-level values are in `text`, for problems found by the adapters (e.g. a missing tree listing). */
+  valueSpans: Record<string, Span>;
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  lookup: ConfigLookup;
+}
+
+const cache = new Map<string, CacheEntry>();
+const lastGood = new Map<string, LensConfig>();
+
+/** The nearest configuration file at or above `dir`, if any. */
+export function findConfigFile(dir: string): string | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(current, name);
+      try {
+        if (statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not there: keep looking
+      }
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Reads and validates one configuration file (cached by modification time and size). */
+export function loadConfigFile(file: string): ConfigLookup {
+  const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  let mtimeMs = -1;
+  let size = -1;
+  let text: string;
+  try {
+    const st = statSync(abs);
+    mtimeMs = st.mtimeMs;
+    size = st.size;
+    const hit = cache.get(abs);
+    if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.lookup;
+    text = readFileSync(abs, 'utf8');
+  } catch (error) {
+    const message = `The configuration file cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    const previous = lastGood.get(abs);
+    return { config: previous ?? emptyConfig(), file: abs, dir, text: '', problems: [configProblem({ start: 0, end: 0 }, message)], fatal: !previous, usingLastGood: !!previous, valueSpans: {} };
+  }
+  const parsed = parseConfig(text);
+  let config = parsed.config;
+  let usingLastGood = false;
+  if (parsed.problems.length === 0) {
+    lastGood.set(abs, config);
+  } else {
+    const previous = lastGood.get(abs);
+    if (previous) {
+      config = previous;
+      usingLastGood = true;
+    }
+  }
+  const lookup: ConfigLookup = {
+    config, file: abs, dir, text, problems: parsed.problems, fatal: parsed.fatal && !usingLastGood, usingLastGood, valueSpans: parsed.valueSpans,
+  };
+  cache.set(abs, { mtimeMs, size, lookup });
+  return lookup;
+}
+
+/**
+ * The configuration that applies to a policy file (found upward from its folder). Without a
+ * configuration file: an empty configuration and no problems.
+ */
+export function loadConfigFor(filePath: string): ConfigLookup {
+  const file = findConfigFile(path.dirname(path.resolve(filePath)));
+  if (!file) return { config: emptyConfig(), problems: [], fatal: false, usingLastGood: false, valueSpans: {} };
+  return loadConfigFile(file);
+}
+
+/** The path of `filePath` relative to the configuration's folder, with `/` separators. */
+export function configRelativePath(lookup: ConfigLookup, filePath: string): string | undefined {
+  if (!lookup.dir) return undefined;
+  return path.relative(lookup.dir, path.resolve(filePath)).split(path.sep).join('/');
+}
+
+/** Makes a path written in the configuration absolute (relative to the configuration's folder). */
+export function resolveFromConfig(lookup: ConfigLookup, relative: string): string {
+  return path.resolve(lookup.dir ?? process.cwd(), relative);
+}
+
+/** The configuration's analysis options for a policy file: rule levels and policy-file globs. */
+export function configOptionsFor(lookup: ConfigLookup, filePath: string): AnalysisOptions {
+  return configAnalysisOptions(lookup.config, configRelativePath(lookup, filePath));
+}
+
+export interface ConfiguredFile {
+  /** `base` with the configuration applied on top (workdir, gpu, abi, tree listing, rule levels, policy globs). */
+  options: AnalysisOptions;
+  lookup: ConfigLookup;
+  /** Problems to show on the configuration file (`lookup.problems`, plus an unreadable tree listing). */
+  configProblems: Finding[];
+  /** The configuration ignores the file entirely (`ignore` entry without `rules`). */
+  ignored: boolean;
+  /** Changes whenever the configuration (or its tree listing) does: add it to analysis cache keys. */
+  key: string;
+  /** The findings to show for an analysis made with `options`: suppressions and ignores applied, suppression problems added. */
+  findingsOf(analysis: Analysis): Finding[];
+}
+
+const treeViews = new Map<string, { mtimeMs: number; view: FsView }>();
+
+/**
+ * For adapters whose own settings are defaults (the language server): the project configuration wins
+ * over `base`, so the editor and `landlock-lens check` report the same findings.
+ */
+export function configureForFile(filePath: string, base: AnalysisOptions = {}): ConfiguredFile {
+  const lookup = loadConfigFor(filePath);
+  const { config } = lookup;
+  const relPath = configRelativePath(lookup, filePath);
+  const options: AnalysisOptions = { ...base, fileName: base.fileName ?? filePath, ...configAnalysisOptions(config, relPath) };
+  if (config.workdir !== undefined) options.workdir = config.workdir;
+  if (config.gpu !== undefined) options.gpu = config.gpu;
+  if (config.abi !== undefined) options.abi = config.abi;
+  const levels = { ...base.ruleLevels, ...config.rules };
+  if (Object.keys(levels).length > 0) options.ruleLevels = levels;
+  const configProblems = [...lookup.problems];
+  let treeStamp = '';
+  if (config.treeListing !== undefined) {
+    const file = resolveFromConfig(lookup, config.treeListing);
+    try {
+      const mtimeMs = statSync(file).mtimeMs;
+      const key = `${file}\u0000${options.workdir ?? '/sandbox'}`;
+      let hit = treeViews.get(key);
+      if (!hit || hit.mtimeMs !== mtimeMs) {
+        hit = { mtimeMs, view: readTreeListing(file, options.workdir ?? '/sandbox') };
+        treeViews.set(key, hit);
+      }
+      options.view = hit.view;
+      treeStamp = `${file}@${mtimeMs}`;
+    } catch (error) {
+      configProblems.push(configProblem(lookup.valueSpans.treeListing ?? { start: 0, end: 0 },
+        `The tree listing cannot be read (${error instanceof Error ? error.message : String(error)}); files are analysed with the standard-image assumptions.`, 'treeListing'));
+    }
+  }
+  return {
+    options,
+    lookup,
+    configProblems,
+    ignored: ignoredRules(config, relPath) === 'all',
+    key: JSON.stringify([lookup.file ?? null, config, treeStamp]),
+    findingsOf(analysis: Analysis): Finding[] {
+      const { findings, problems } = applySuppressions(analysis, { ruleLevels: options.ruleLevels });
+      return applyConfigIgnores([...findings, ...problems], config, relPath).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    },
+  };
+}
+
+/** Forgets cached configurations (tests; a server may call it when files change on disk). */
+export function clearConfigCache(): void {
+  cache.clear();
+  lastGood.clear();
+  treeViews.clear();
+}
