@@ -1,0 +1,145 @@
+// Findings and fixes of the core -> LSP diagnostics, code actions and workspace edits. Offsets are
+// UTF-16 code units, LSP's default position encoding, so TextDocument.positionAt converts them as is.
+import {
+  CodeActionKind, DiagnosticSeverity, DiagnosticTag,
+  type CodeAction, type Diagnostic, type DiagnosticRelatedInformation, type Range, type TextEdit, type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis, Finding, Fix, OffsetEdit, Severity, Span } from '../core/index';
+
+export const SOURCE = 'landlock-lens';
+export const FIX_ALL_KIND = 'source.fixAll.landlockLens';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries so that a code action request can find its finding again. */
+export interface DiagnosticData {
+  ruleId: string;
+  fixes: { index: number; title: string; safe: boolean }[];
+  yamlPath: (string | number)[];
+  subject: string;
+  documentVersion: number;
+}
+
+export interface DiagnosticOptions {
+  relatedInformation: boolean;
+  docHref(ruleId: string): string;
+}
+
+export function toRange(doc: TextDocument, span: Span): Range {
+  return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
+}
+
+export function toDiagnostic(doc: TextDocument, finding: Finding, options: DiagnosticOptions): Diagnostic {
+  let message = finding.message;
+  let related: DiagnosticRelatedInformation[] | undefined;
+  if (finding.related.length) {
+    if (options.relatedInformation) {
+      related = finding.related.map((r) => ({ location: { uri: doc.uri, range: toRange(doc, r.span) }, message: r.message }));
+    } else {
+      // Without relatedInformation support the locations would be lost: say them in the message.
+      message += finding.related.map((r) => `\n  line ${doc.positionAt(r.span.start).line + 1}: ${r.message}`).join('');
+    }
+  }
+  const data: DiagnosticData = {
+    ruleId: finding.ruleId,
+    fixes: finding.fixes.map((f, index) => ({ index, title: f.title, safe: f.safe })),
+    yamlPath: finding.yamlPath,
+    subject: finding.subject,
+    documentVersion: doc.version,
+  };
+  const diagnostic: Diagnostic = {
+    range: toRange(doc, finding.span),
+    severity: SEVERITY[finding.severity],
+    source: SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: options.docHref(finding.ruleId) },
+    message,
+    data,
+  };
+  if (related) diagnostic.relatedInformation = related;
+  if (finding.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
+  return diagnostic;
+}
+
+export function toTextEdits(doc: TextDocument, edits: OffsetEdit[]): TextEdit[] {
+  return edits.map((e) => ({ range: toRange(doc, e), newText: e.newText }));
+}
+
+export function workspaceEdit(doc: TextDocument, edits: OffsetEdit[], documentChanges: boolean): WorkspaceEdit {
+  const textEdits = toTextEdits(doc, edits);
+  if (documentChanges) return { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: textEdits }] };
+  return { changes: { [doc.uri]: textEdits } };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The finding a diagnostic from the client stands for, in the current analysis. The diagnostic may
+ * come from an older version: match on rule, YAML path and subject first, then on rule and range.
+ */
+export function findingFor(analysis: Analysis, doc: TextDocument, diagnostic: Diagnostic): Finding | undefined {
+  // Some clients hand back only part of a diagnostic (Neovim 0.7 scripts often send just
+  // `user_data.lsp`: code and data, no source or range): a missing source is not another tool's.
+  if (diagnostic.source !== undefined && diagnostic.source !== SOURCE) return undefined;
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  const ruleId = data?.ruleId ?? (typeof diagnostic.code === 'string' ? diagnostic.code : undefined);
+  if (!ruleId) return undefined;
+  const candidates = analysis.findings.filter((f) => f.ruleId === ruleId);
+  const range = diagnostic.range;
+  const start = range ? doc.offsetAt(range.start) : undefined;
+  const end = range ? doc.offsetAt(range.end) : undefined;
+  if (data && data.subject !== undefined && data.yamlPath) {
+    const exact = candidates.filter((f) => f.subject === data.subject && sameJson(f.yamlPath, data.yamlPath));
+    if (exact.length === 1) return exact[0];
+    if (exact.length > 1) return exact.find((f) => f.span.start === start) ?? exact[0];
+  }
+  return start === undefined ? undefined : candidates.find((f) => f.span.start === start && f.span.end === end);
+}
+
+export interface ActionOptions {
+  documentChanges: boolean;
+}
+
+export function fixToAction(doc: TextDocument, fix: Fix, diagnostic: Diagnostic | undefined, options: ActionOptions): CodeAction {
+  const action: CodeAction = {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    edit: workspaceEdit(doc, fix.edits, options.documentChanges),
+  };
+  if (diagnostic) action.diagnostics = [diagnostic];
+  if (fix.preferred) action.isPreferred = true;
+  return action;
+}
+
+// Overlapping ranges, or two edits at the same start (their order would be ambiguous).
+const overlaps = (a: OffsetEdit, b: OffsetEdit) => (a.start < b.end && b.start < a.end) || a.start === b.start;
+
+/**
+ * Every safe fix of the document (one per finding, the preferred one first), skipping fixes whose
+ * edits touch an edit already taken: applying them together must never corrupt the text.
+ */
+export function safeFixEdits(analysis: Analysis): { edits: OffsetEdit[]; fixes: number } {
+  const taken: OffsetEdit[] = [];
+  const seen = new Set<string>();
+  let fixes = 0;
+  for (const finding of analysis.findings) {
+    const safe = finding.fixes.filter((f) => f.safe).sort((a, b) => Number(b.preferred) - Number(a.preferred));
+    const fix = safe[0];
+    if (!fix || fix.edits.length === 0) continue;
+    const key = JSON.stringify(fix.edits);
+    if (seen.has(key)) continue;
+    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+    seen.add(key);
+    taken.push(...fix.edits);
+    fixes++;
+  }
+  return { edits: taken, fixes };
+}
