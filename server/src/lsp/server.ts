@@ -14,6 +14,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, standardImageView } from '../core/index';
 import type { Analysis, AnalysisOptions, Finding, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
+import { configureForFile } from '../node/config';
+import type { ConfiguredFile } from '../node/config';
 import { explain, primaryDocument } from '../core/explain';
 import { detect } from '../core/detect';
 import { hoverAt } from '../core/editor/hover';
@@ -32,6 +34,7 @@ import {
 import { RuleDocs } from './docs';
 import { TreeListings, WorkspaceFolders, fileNameForDetection, fsPathOf, resolveSettingPath, substituteFolder } from './workspace';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const SERVER_NAME = 'landlock-lens';
 export const SERVER_VERSION = '0.1.0';
@@ -107,6 +110,7 @@ interface CacheEntry {
 interface AnalysisContext {
   options: AnalysisOptions & { sandboxFolders: Record<string, string> };
   key: string;
+  configured?: ConfiguredFile;
 }
 
 export function startServer(connection: Connection, bundleDir: string): void {
@@ -234,8 +238,27 @@ export function startServer(connection: Connection, bundleDir: string): void {
       }
     }
     if (view) options.view = view;
-    const key = JSON.stringify([options.workdir, options.gpu, options.abi, options.policyGlobs, options.fileName, options.sandboxFolders, listingStamp]);
-    return { options, key };
+    // The project configuration (.landlock-lens.yaml) wins over editor settings, so that the editor and
+    // the CLI in CI report the same findings.
+    const configured = fsPath ? configureForFile(fsPath, options) : undefined;
+    if (configured) Object.assign(options, configured.options);
+    const key = JSON.stringify([options.workdir, options.gpu, options.abi, options.policyGlobs, options.fileName, options.sandboxFolders, listingStamp, configured?.key ?? null]);
+    return { options, key, configured };
+  }
+
+  const publishedConfigProblems = new Map<string, string>();
+  /** Problems of a configuration file are diagnostics on that file, published when they change. */
+  function publishConfigProblems(configured: ConfiguredFile | undefined): void {
+    const file = configured?.lookup.file;
+    if (!configured || !file) return;
+    const uri = pathToFileURL(file).href;
+    const configDoc = TextDocument.create(uri, 'yaml', 0, configured.lookup.text ?? '');
+    const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
+    const diagnostics = configured.configProblems.map((f) => toDiagnostic(configDoc, f, options));
+    const stamp = JSON.stringify(diagnostics);
+    if (publishedConfigProblems.get(uri) === stamp) return;
+    publishedConfigProblems.set(uri, stamp);
+    void connection.sendDiagnostics({ uri, diagnostics });
   }
 
   /** Analyses a document version (or returns the cached analysis of it). Sends the status notification. */
@@ -245,6 +268,12 @@ export function startServer(connection: Connection, bundleDir: string): void {
     if (cached && cached.version === doc.version && cached.key === context.key) return cached;
     const text = doc.getText();
     const analysis = analyze(text, context.options);
+    const { configured } = context;
+    if (configured) {
+      // Suppressions, rule levels and path-scoped ignores, exactly as the CLI applies them.
+      analysis.findings = configured.ignored ? [] : configured.findingsOf(analysis);
+      publishConfigProblems(configured);
+    }
     const entry: CacheEntry = {
       id: nextAnalysisId++,
       uri: doc.uri,
