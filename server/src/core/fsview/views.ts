@@ -139,7 +139,26 @@ export class PathResolver {
     return result;
   }
 
+  /**
+   * The common case, a path without `.`/`..` components: resolve the parent (cached, so shared
+   * prefixes are walked once) and look at the last component; only symlinks take the full walk.
+   */
   private walk(path: string): Resolution {
+    if (path === '/' || !path.startsWith('/') || /\/\.\.?(\/|$)/.test(path)) return this.fullWalk(path);
+    const parent = this.resolve(parentOf(path));
+    if (parent.loop) return parent;
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (parent.kind === 'missing' || parent.kind === 'file' || parent.kind === 'other' || parent.kind === 'symlink') {
+      if (parent.kind === 'symlink') return this.fullWalk(path); // an unreadable link: let the full walk decide
+      return { path: joinPath(parent.path, name), kind: 'missing', links: parent.links, loop: false };
+    }
+    const next = joinPath(parent.path, name);
+    const kind = this.view.kind(next);
+    if (kind === 'symlink') return this.fullWalk(path);
+    return { path: next, kind, links: parent.links, loop: false };
+  }
+
+  private fullWalk(path: string): Resolution {
     const links: { link: string; target: string }[] = [];
     const queue = path.split('/').filter((c) => c !== '' && c !== '.');
     let current = '/';

@@ -3,7 +3,7 @@
 // Indexing rules by bound path makes each query O(depth), so shadow detection is never quadratic.
 import type { EffectiveRuleset, LandlockRule } from '../model';
 import type { PathKind } from '../types';
-import { normalizePath, selfAndAncestors } from '../fsview/paths';
+import { normalizePath } from '../fsview/paths';
 import type { PathResolver, Resolution } from '../fsview/views';
 import { ALL_RIGHTS, FILE_RIGHTS, unhandledRights } from './rights';
 
@@ -16,6 +16,8 @@ export interface AccessResult {
   /** Rules that apply: bound to the path or to an ancestor directory, outermost first. */
   rules: LandlockRule[];
 }
+
+const NONE: LandlockRule[] = [];
 
 export class AccessIndex {
   private readonly byBoundPath = new Map<string, LandlockRule[]>();
@@ -31,18 +33,23 @@ export class AccessIndex {
 
   /** Rules bound exactly to this canonical path. */
   rulesAt(canonical: string): LandlockRule[] {
-    return this.byBoundPath.get(canonical) ?? [];
+    return this.byBoundPath.get(canonical) ?? NONE;
   }
 
   /** Rules bound to strict ancestors of a canonical path, outermost first. */
   rulesAbove(canonical: string): LandlockRule[] {
-    const out: LandlockRule[] = [];
-    const chain = selfAndAncestors(canonical);
-    for (let i = 0; i < chain.length - 1; i++) {
-      const found = this.byBoundPath.get(chain[i]);
-      if (found) out.push(...found);
+    // Walks the ancestors by slicing at each '/', root first, without building the chain: this runs
+    // once per entry for every rule, on every keystroke.
+    let out: LandlockRule[] | undefined;
+    if (canonical !== '/') {
+      const root = this.byBoundPath.get('/');
+      if (root) out = [...root];
     }
-    return out;
+    for (let i = canonical.indexOf('/', 1); i !== -1; i = canonical.indexOf('/', i + 1)) {
+      const found = this.byBoundPath.get(canonical.slice(0, i));
+      if (found) (out ??= []).push(...found);
+    }
+    return out ?? NONE;
   }
 
   access(path: string): AccessResult {
