@@ -11,6 +11,9 @@ CACHE=${E2E_CACHE:-$HERE/.cache}
 CS_VERSION=4.100.3
 CS_PREFIX=$CACHE/code-server
 CS_BIN=$CS_PREFIX/node_modules/.bin/code-server
+# Any code-server command without --config writes ~/.config/code-server/config.yaml (with a password).
+cs() { "$CS_BIN" --config "$CACHE/empty-config.yaml" "$@"; }
+mkdir -p "$CACHE" && : > "$CACHE/empty-config.yaml"
 t0=$(date +%s)
 log() { echo "[setup +$(( $(date +%s) - t0 ))s] $*"; }
 
@@ -18,8 +21,7 @@ log() { echo "[setup +$(( $(date +%s) - t0 ))s] $*"; }
 pkgs=()
 command -v nvim >/dev/null || pkgs+=(neovim)
 command -v emacs >/dev/null || pkgs+=(emacs-nox)
-[ -f /usr/share/emacs/site-lisp/elpa-src/eglot-*/eglot.el ] 2>/dev/null || \
-  ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || pkgs+=(elpa-eglot)
+ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || pkgs+=(elpa-eglot)
 ls -d /usr/share/emacs/site-lisp/elpa/yaml-mode-* >/dev/null 2>&1 || pkgs+=(elpa-yaml-mode)
 command -v chromium >/dev/null || pkgs+=(chromium)
 if [ ! -x "$CS_BIN" ]; then
@@ -38,7 +40,7 @@ if [ ${#pkgs[@]} -gt 0 ]; then
 fi
 
 # --- code-server -----------------------------------------------------------------------------------
-if [ ! -x "$CS_BIN" ] || ! "$CS_BIN" --version 2>/dev/null | grep -q "^$CS_VERSION "; then
+if [ ! -x "$CS_BIN" ] || ! cs --version 2>/dev/null | grep -q "^$CS_VERSION "; then
   log "npm install code-server@$CS_VERSION into $CS_PREFIX"
   rm -rf "$CS_PREFIX"; mkdir -p "$CS_PREFIX"
   # (1) @vscode/ripgrep's postinstall downloads rg from GitHub; seed its cache with Debian's rg.
@@ -52,7 +54,7 @@ if [ ! -x "$CS_BIN" ] || ! "$CS_BIN" --version 2>/dev/null | grep -q "^$CS_VERSI
   # (3) as root the postinstall needs --unsafe-perm.
   ( cd "$CS_PREFIX" && npm_config_yes=true npm install --no-audit --no-fund --loglevel=error \
       --unsafe-perm "code-server@$CS_VERSION" </dev/null )
-  "$CS_BIN" --version | head -1
+  cs --version | head -1
   log "code-server installed"
 fi
-log "ready: $(nvim --version | head -1), $(emacs --version | head -1), $(chromium --version 2>/dev/null | tail -1), code-server $("$CS_BIN" --version | head -1 | cut -d' ' -f1)"
+log "ready: $(nvim --version | head -1), $(emacs --version | head -1), $(chromium --version 2>/dev/null | tail -1), code-server $(cs --version | head -1 | cut -d' ' -f1)"

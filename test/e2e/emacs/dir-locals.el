@@ -1,0 +1,1 @@
+((nil . ((eglot-workspace-configuration . (:landlockLens (:treeListing "sandbox-tree.txt"))))))
