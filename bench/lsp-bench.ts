@@ -19,7 +19,8 @@ import { writeAll, POLICY_SIZES, type GeneratedPolicy } from './generate';
 import { median, p90, fmtMs, fmtRatio } from './stats';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const OUR_SERVER = join(ROOT, 'server/out/server.js');
+// BENCH_OUR_SERVER: benchmark another build of the server (e.g. a saved bundle, to compare before/after).
+export const OUR_SERVER = process.env.BENCH_OUR_SERVER ? resolve(process.env.BENCH_OUR_SERVER) : join(ROOT, 'server/out/server.js');
 export const YLS_BIN = join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server');
 export const PROJECT_SCHEMA = join(ROOT, 'schemas/openshell-policy.schema.json');
 export const STAND_IN_SCHEMA = join(ROOT, 'bench/stand-in-schema.json');
@@ -105,8 +106,13 @@ export interface SessionSample {
   paths: number;
   round: number;
   coldStartMs: number;
+  /** Main-thread CPU time from spawn to the initialize result. */
+  coldCpuMs: number;
   openMs: number;
   editMs: number[];
+  /** Main-thread CPU time of the server from the notification until it is idle after publishing. */
+  openCpuMs: number;
+  editCpuMs: number[];
   hoverMs: number[];
   codeActionMs: number[];
   hwmKiB: number;
@@ -115,6 +121,8 @@ export interface SessionSample {
   hoverChars: number;
   sync: 'full' | 'incremental';
   serverRequests: string[];
+  /** Oddities that would make a latency meaningless (e.g. an empty first publication). */
+  warnings: string[];
 }
 
 function lineCol(text: string, offset: number): { line: number; character: number } {
@@ -168,6 +176,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
       o.timeoutMs,
     );
     const coldStartMs = performance.now() - client.spawnedAt;
+    const coldCpuMs = client.cpuMs();
     const syncKind = typeof init.capabilities.textDocumentSync === 'number' ? init.capabilities.textDocumentSync : init.capabilities.textDocumentSync?.change ?? 1;
     const sync = syncKind === 2 ? 'incremental' : 'full';
     client.notify('initialized', {});
@@ -177,6 +186,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
     await client.settle(150, 5000);
 
     let version = 1;
+    const c0 = client.cpuMs();
     const t0 = performance.now();
     const firstDiag = client.waitDiagnostics(uri, undefined, o.timeoutMs);
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
@@ -184,11 +194,15 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
     const openMs = opened.at - t0;
     let lastDiagnostics = opened.diagnostics;
     await client.settle(30, 3000);
+    // Read once the server is idle again: its schedstat is exact then (a running task's is updated only
+    // at scheduler ticks), and work it does right after publishing counts too.
+    const openCpuMs = client.cpuMs() - c0;
 
     // The small edit: one character of one read_only path, toggled (notes.md <-> notez.md).
     const editOffset = text.indexOf(gen.editPath) + gen.editPath.indexOf('notes') + 4;
     const editPos = lineCol(text, editOffset);
     const editMs: number[] = [];
+    const editCpuMs: number[] = [];
     for (let i = 0; i < o.edits; i++) {
       const ch = text[editOffset] === 's' ? 'z' : 's';
       text = text.slice(0, editOffset) + ch + text.slice(editOffset + 1);
@@ -197,6 +211,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
         sync === 'incremental'
           ? { range: { start: editPos, end: { line: editPos.line, character: editPos.character + 1 } }, rangeLength: 1, text: ch }
           : { text };
+      const c = client.cpuMs();
       const t = performance.now();
       const next = client.waitDiagnostics(uri, version, o.timeoutMs);
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
@@ -204,6 +219,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
       editMs.push(d.at - t);
       lastDiagnostics = d.diagnostics;
       await client.settle(30, 3000);
+      editCpuMs.push(client.cpuMs() - c);
     }
 
     const hoverOffset = text.indexOf(gen.hoverPath);
@@ -236,14 +252,21 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
       codeActions = Array.isArray(actions) ? actions.length : 0;
     }
 
+    const warnings: string[] = [];
+    if (opened.diagnostics.length === 0 && lastDiagnostics.length > 0) {
+      warnings.push(`${spec.id} ${gen.paths} paths: the first publication after didOpen was empty but later ones were not; the open latency may measure a placeholder publication`);
+    }
     const { hwmKiB } = client.memory();
     return {
       server: spec.id,
       paths: gen.paths,
       round,
       coldStartMs,
+      coldCpuMs,
       openMs,
       editMs,
+      openCpuMs,
+      editCpuMs,
       hoverMs,
       codeActionMs,
       hwmKiB,
@@ -252,6 +275,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
       hoverChars,
       sync,
       serverRequests: [...new Set(client.serverRequests)],
+      warnings,
     };
   } finally {
     await client.shutdown();
@@ -263,6 +287,8 @@ export interface LspBenchOptions {
   rounds: Record<number, number>;
   edits: Record<number, number>;
   servers: ServerSpec[];
+  /** Servers to skip at a size (e.g. the slow cross-check at the stress size). */
+  skip?: (server: ServerSpec, paths: number) => boolean;
   trace?: boolean;
   log?: (s: string) => void;
 }
@@ -284,6 +310,7 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
     const rounds = o.rounds[p.paths] ?? 3;
     for (let r = 0; r < rounds; r++) {
       for (const spec of o.servers) {
+        if (o.skip?.(spec, p.paths)) continue;
         const big = p.paths >= 20000;
         try {
           const s = await runSession(spec, p.file, p.gen, r, {
@@ -294,8 +321,9 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
             timeoutMs: big ? 120000 : 30000,
           });
           samples.push(s);
+          errors.push(...s.warnings);
           log(
-            `  ${String(p.paths).padStart(5)} paths  round ${r + 1}/${rounds}  ${spec.id.padEnd(12)} cold ${fmtMs(s.coldStartMs)}  open ${fmtMs(s.openMs)}  edit ${fmtMs(median(s.editMs))}  hover ${fmtMs(median(s.hoverMs))}  action ${fmtMs(median(s.codeActionMs))}  HWM ${(s.hwmKiB / 1024).toFixed(0)} MiB  diags ${s.openDiagnostics}`,
+            `  ${String(p.paths).padStart(5)} paths  round ${r + 1}/${rounds}  ${spec.id.padEnd(12)} cold ${fmtMs(s.coldStartMs)}  open ${fmtMs(s.openMs)} (cpu ${fmtMs(s.openCpuMs)})  edit ${fmtMs(median(s.editMs))} (cpu ${fmtMs(median(s.editCpuMs))})  hover ${fmtMs(median(s.hoverMs))}  action ${fmtMs(median(s.codeActionMs))}  HWM ${(s.hwmKiB / 1024).toFixed(0)} MiB  diags ${s.openDiagnostics}`,
           );
         } catch (e) {
           const msg = `${spec.id} ${p.paths} paths round ${r + 1}: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
@@ -315,7 +343,7 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
 
 // ---- summarising -------------------------------------------------------------------------------
 
-export type Metric = 'coldStartMs' | 'openMs' | 'editMs' | 'hoverMs' | 'codeActionMs' | 'hwmKiB';
+export type Metric = 'coldStartMs' | 'coldCpuMs' | 'openMs' | 'editMs' | 'openCpuMs' | 'editCpuMs' | 'hoverMs' | 'codeActionMs' | 'hwmKiB';
 
 /** All values of a metric for one server and size, debounce excluded where it applies. */
 export function values(res: LspBenchResult, server: string, paths: number, metric: Metric, excludeDebounce = true): number[] {
@@ -351,12 +379,36 @@ export function pairRatios(res: LspBenchResult, ours: string, theirs: string, pa
   return ratios;
 }
 
+/** Whether a server variant really waited its debounce on open/change: compare with debounce 0. */
+export function inferDebounce(res: LspBenchResult, sizes: number[]): string[] {
+  const notes: string[] = [];
+  const d0 = res.servers.find((s) => s.id === 'ours-d0');
+  const dd = res.servers.find((s) => s.id === 'ours-default');
+  if (!d0 || !dd) return notes;
+  for (const [metric, field] of [['openMs', 'openDebounceMs'], ['editMs', 'changeDebounceMs']] as const) {
+    const diffs = sizes
+      .map((n) => median(values(res, 'ours-default', n, metric, false)) - median(values(res, 'ours-d0', n, metric, false)))
+      .filter(Number.isFinite);
+    const diff = median(diffs);
+    const applied = diff >= 0.75 * OUR_DEFAULT_DEBOUNCE_MS;
+    if (!applied) dd[field] = 0;
+    notes.push(
+      `${metric === 'openMs' ? 'didOpen' : 'didChange'}: ours with the default debounce minus ours with debounce 0 = ${fmtMs(diff)} ms (median over sizes): ` +
+        (applied ? `the ${OUR_DEFAULT_DEBOUNCE_MS} ms debounce applies and is subtracted.` : 'no debounce on this path, nothing subtracted.'),
+    );
+  }
+  return notes;
+}
+
 export function summaryTable(res: LspBenchResult, sizes: number[]): string {
   const lines: string[] = [];
   const metrics: [Metric, string][] = [
     ['coldStartMs', 'cold start (spawn -> initialize result)'],
+    ['coldCpuMs', 'cold start, server main-thread CPU time (load-independent)'],
     ['openMs', 'didOpen -> diagnostics'],
     ['editMs', 'didChange -> diagnostics'],
+    ['openCpuMs', 'didOpen -> diagnostics, server main-thread CPU time (load-independent; no debounce in it)'],
+    ['editCpuMs', 'didChange -> diagnostics, server main-thread CPU time (load-independent; no debounce in it)'],
     ['hoverMs', 'hover'],
     ['codeActionMs', 'code action'],
     ['hwmKiB', 'peak RSS (VmHWM)'],
@@ -366,9 +418,13 @@ export function summaryTable(res: LspBenchResult, sizes: number[]): string {
     const mem = metric === 'hwmKiB';
     const excl = metric === 'openMs' || metric === 'editMs';
     lines.push(`\n#### ${title}${excl ? ', debounce excluded' : ''}${mem ? ' (MiB)' : ' (ms)'}\n`);
-    const ratioCols = ids.filter((id) => id.startsWith('ours')).flatMap((o) => ids.filter((t) => t.startsWith('yls')).map((t) => [o, t] as const));
-    lines.push(`| paths | ${ids.map((id) => `${id} median / p90`).join(' | ')} | ${ratioCols.map(([o, t]) => `${o}/${t} (pairs: median [min-max])`).join(' | ')} |`);
-    lines.push(`|---:|${ids.map(() => '---:').join('|')}|${ratioCols.map(() => '---:').join('|')}|`);
+    // ours-d0 against both yaml-language-server variants; ours-default against the stock one.
+    const ratioCols = ids
+      .filter((id) => id.startsWith('ours'))
+      .flatMap((o) => ids.filter((t) => t === 'yls' || (t === 'yls-nodelay' && o === 'ours-d0')).map((t) => [o, t] as const));
+    const head = [...ids.map((id) => `${id} median / p90`), ...ratioCols.map(([o, t]) => `${o} / ${t} (pairs: median [min-max])`)];
+    lines.push(`| paths | ${head.join(' | ')} |`);
+    lines.push(`|---:|${head.map(() => '---:').join('|')}|`);
     for (const n of sizes) {
       const cells = ids.map((id) => {
         const v = values(res, id, n, metric);
@@ -381,7 +437,7 @@ export function summaryTable(res: LspBenchResult, sizes: number[]): string {
         if (r.length === 0) return 'n/a';
         return `**${fmtRatio(median(r))}** [${fmtRatio(Math.min(...r))}-${fmtRatio(Math.max(...r))}]`;
       });
-      lines.push(`| ${n} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
+      lines.push(`| ${n} | ${[...cells, ...ratios].join(' | ')} |`);
     }
   }
   return lines.join('\n');
@@ -410,6 +466,7 @@ async function main(): Promise<void> {
   const edits = Object.fromEntries(sizes.map((n) => [n, n >= 20000 ? 3 : 5]));
   console.error(`schema: ${schema.path}${schema.standIn ? ' (stand-in)' : ''}`);
   const res = await runLspBench({ sizes, rounds, edits, servers, trace: process.argv.includes('--trace') });
+  for (const note of inferDebounce(res, sizes)) console.log(note);
   console.log(summaryTable(res, sizes));
   if (res.errors.length) console.log('\nErrors:\n' + res.errors.join('\n'));
 }

@@ -209,6 +209,19 @@ export class LspClient {
     }
   }
 
+  /**
+   * CPU time of the server's main thread (where Node runs JavaScript), in ms, from
+   * /proc/<pid>/schedstat (nanoseconds). Unlike wall time it does not grow when other work shares
+   * the machine; it leaves out GC helper threads and time spent waiting on timers.
+   */
+  cpuMs(): number {
+    try {
+      return Number(readFileSync(`/proc/${this.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return NaN;
+    }
+  }
+
   /** Peak and current resident set size in KiB, from /proc/<pid>/status. */
   memory(): { hwmKiB: number; rssKiB: number } {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');

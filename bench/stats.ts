@@ -20,8 +20,8 @@ export const p90 = (xs: number[]) => quantile(xs, 0.9);
 
 export function fmtMs(x: number): string {
   if (!Number.isFinite(x)) return 'n/a';
-  if (x < 1) return x.toFixed(2);
-  if (x < 10) return x.toFixed(1);
+  if (Math.abs(x) < 1) return x.toFixed(2);
+  if (Math.abs(x) < 10) return x.toFixed(1);
   return Math.round(x).toString();
 }
 
