@@ -129,7 +129,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
 function analyzePolicyDocument(text: string, lines: LineIndex, analysis: DocumentAnalysis, loader: LoaderView, options: ResolvedOptions, emit: (f: Finding) => void): void {
   const rootSpan = analysis.span;
   if (loader.aliasBudgetExceeded) {
-    emit(makeFinding('yaml-syntax', rootSpan, 'Too many alias expansions (more than 1000): the document looks like an alias bomb; aliases beyond the limit were read as null.', { subject: 'alias-bomb' }));
+    emit(makeFinding('yaml-syntax', rootSpan, 'Too many alias expansions (more than 1000 aliases or 1,000,000 characters of aliased content): the document looks like an alias bomb; aliases beyond the limit were read as null.', { subject: 'alias-bomb' }));
   }
   for (const dup of loader.duplicates) {
     const path = dup.pointer.split('/').slice(1).join('.');

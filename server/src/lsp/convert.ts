@@ -17,10 +17,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What a diagnostic carries so that a code action request can find its finding again. */
+/**
+ * What a diagnostic carries so that a code action request can find its finding again. Fixes stay in
+ * the server's per-version analysis: computing them (the split lists directories) and sending their
+ * titles with every diagnostic on every keystroke would cost more than the analysis itself.
+ */
 export interface DiagnosticData {
   ruleId: string;
-  fixes: { index: number; title: string; safe: boolean }[];
   yamlPath: (string | number)[];
   subject: string;
   documentVersion: number;
@@ -48,7 +51,6 @@ export function toDiagnostic(doc: TextDocument, finding: Finding, options: Diagn
   }
   const data: DiagnosticData = {
     ruleId: finding.ruleId,
-    fixes: finding.fixes.map((f, index) => ({ index, title: f.title, safe: f.safe })),
     yamlPath: finding.yamlPath,
     subject: finding.subject,
     documentVersion: doc.version,

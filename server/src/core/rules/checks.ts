@@ -155,14 +155,25 @@ function keepsBaselineOut(ctx: CheckContext, entry: PathEntry): boolean {
  * split): removing it changes no access today, but it records which path must stay read-only, so that
  * a later read_write entry above it is reported as shadowing it. Not offered for removal.
  */
-function guardsSplit(ctx: CheckContext, entry: PathEntry, cover: LandlockRule): boolean {
+function guardsSplit(entry: PathEntry, cover: LandlockRule, aboveReadWrite: Set<string>): boolean {
   if (entry.list !== 'read_only' || cover.access !== 'read_only' || cover.boundTo === null) return false;
-  const area = cover.boundTo;
-  return ctx.ruleset.rules.some((r) => r.access === 'read_write' && r.boundTo !== null && r.boundTo !== area && isAtOrUnder(r.boundTo, area));
+  return aboveReadWrite.has(cover.boundTo);
+}
+
+/** Every strict ancestor of a read_write rule's bound path: computed once, so the check stays linear. */
+function ancestorsOfReadWrite(ctx: CheckContext): Set<string> {
+  const out = new Set<string>();
+  for (const r of ctx.ruleset.rules) {
+    if (r.access !== 'read_write' || r.boundTo === null || r.boundTo === '/') continue;
+    out.add('/');
+    for (let i = r.boundTo.indexOf('/', 1); i !== -1; i = r.boundTo.indexOf('/', i + 1)) out.add(r.boundTo.slice(0, i));
+  }
+  return out;
 }
 
 function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
   if (!ctx.ruleset.applied) return;
+  let aboveReadWrite: Set<string> | undefined;
   const seen = new Set<string>();
   for (const rule of ctx.ruleset.rules) {
     const entry = rule.entry;
@@ -185,7 +196,7 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
         unnecessary: true,
         // Removing a read_write entry also stops OpenShell from creating it when missing: only safe for read_only.
         // A read_only baseline read_write path (e.g. `/tmp`) keeps the baseline from adding it read-write: no removal.
-        fixes: guardsSplit(ctx, entry, cover) ? [] : [removeListItemFix(ctx.text, ctx.model, entry, `Remove \`${entry.raw}\` (no effect)`, entry.list === 'read_only')],
+        fixes: guardsSplit(entry, cover, (aboveReadWrite ??= ancestorsOfReadWrite(ctx))) ? [] : [removeListItemFix(ctx.text, ctx.model, entry, `Remove \`${entry.raw}\` (no effect)`, entry.list === 'read_only')],
       }));
   }
 }

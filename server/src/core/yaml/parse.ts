@@ -19,6 +19,12 @@ export interface ParsedStream {
 
 /** At most this many alias expansions per document: a billion-laughs file stays cheap. */
 export const MAX_ALIAS_EXPANSIONS = 1000;
+/**
+ * At most this much aliased content (nodes plus scalar characters read through aliases) per document:
+ * a few aliases of one huge anchor (`&big "<1 MB>"` used 1000 times) would otherwise make every later
+ * step handle gigabytes.
+ */
+export const MAX_ALIAS_EXPANDED = 1_000_000;
 
 export function parseStream(text: string): ParsedStream {
   const parsed = parseAllDocuments(text, {
@@ -160,17 +166,21 @@ export function buildLoaderView(doc: Document.Parsed): LoaderView {
   const complexKeys: Span[] = [];
   let aliasBudget = MAX_ALIAS_EXPANSIONS;
   let aliasBudgetExceeded = false;
+  /** Nodes and scalar characters converted through an alias so far. */
+  let expanded = 0;
 
-  const convert = (node: unknown, pointer: string, keySpan: Span | undefined, depth: number): unknown => {
+  const convert = (node: unknown, pointer: string, keySpan: Span | undefined, depth: number, viaAlias = false): unknown => {
     let target = node;
     if (isAlias(target)) {
-      if (aliasBudget-- <= 0) {
+      if (aliasBudget-- <= 0 || expanded > MAX_ALIAS_EXPANDED) {
         aliasBudgetExceeded = true;
         target = null;
       } else {
         target = target.resolve(doc) ?? null;
+        viaAlias = true;
       }
     }
+    if (viaAlias) expanded += 1 + (isScalar(target) && typeof target.source === 'string' ? target.source.length : 0);
     const yamlNode = (target ?? null) as YamlNode | null;
     const span = nodeSpan(isAlias(node) ? (node as YamlNode) : yamlNode, keySpan);
     const origin: NodeOrigin = {
@@ -204,12 +214,12 @@ export function buildLoaderView(doc: Document.Parsed): LoaderView {
           continue;
         }
         seenAt.set(key, kSpan);
-        out[key] = convert(pair.value, childPointer, kSpan, depth + 1);
+        out[key] = convert(pair.value, childPointer, kSpan, depth + 1, viaAlias);
       }
       return out;
     }
     if (isSeq(target)) {
-      return target.items.map((item, i) => convert(item, pointer + '/' + i, undefined, depth + 1));
+      return target.items.map((item, i) => convert(item, pointer + '/' + i, undefined, depth + 1, viaAlias));
     }
     if (isScalar(target)) {
       const text = scalarString(target);
