@@ -1,6 +1,37 @@
 // Bundles the extension client, the language server and the CLI into self-contained CommonJS files.
 // The .vsix ships these bundles only (see .vscodeignore), so no node_modules are packaged.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Replaces server/src/core/policy/schema-validator.ts with ajv's standalone validator, generated here
+ * with the options that module uses: no schema compilation at run time, no ajv compiler in the bundle.
+ */
+const precompiledSchema = {
+  name: 'precompiled-policy-schema',
+  setup(build) {
+    build.onResolve({ filter: /\/schema-validator$/ }, (args) => ({ path: args.path, namespace: 'precompiled-schema' }));
+    build.onLoad({ filter: /.*/, namespace: 'precompiled-schema' }, () => {
+      const Ajv = require('ajv').default;
+      const standaloneCode = require('ajv/dist/standalone').default;
+      const schema = JSON.parse(readFileSync(`${root}schemas/openshell-policy.schema.json`, 'utf8'));
+      const source = readFileSync(`${root}server/src/core/policy/schema-validator.ts`, 'utf8');
+      const options = JSON.parse(/AJV_OPTIONS = (\{[^}]*\})/.exec(source)[1].replace(/(\w+):/g, '"$1":'));
+      const ajv = new Ajv({ ...options, code: { source: true } });
+      const code = standaloneCode(ajv, ajv.compile(schema));
+      return {
+        contents: `${code}\nconst precompiled = module.exports;\nmodule.exports = { compilePolicyValidator: () => precompiled };\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -15,6 +46,6 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js', plugins: [precompiledSchema] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [precompiledSchema] }),
 ]);

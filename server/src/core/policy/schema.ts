@@ -1,8 +1,8 @@
 // The JSON Schema of a policy file, validated with ajv on the loader view, with every error rewritten
 // into the words of OpenShell's loader (serde_yml + serde-derive) and placed on the exact YAML node.
-import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from '../../../../schemas/openshell-policy.schema.json';
+import { compilePolicyValidator } from './schema-validator';
 import type { LoaderView, NodeOrigin } from '../yaml/parse';
 import type { Span } from '../types';
 
@@ -18,8 +18,7 @@ export interface SchemaProblem {
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
-    compiled = ajv.compile(POLICY_SCHEMA);
+    compiled = compilePolicyValidator(POLICY_SCHEMA);
   }
   return compiled;
 }
