@@ -48,12 +48,15 @@ describe('editor features', () => {
     assert.match(md, /Effective access: \*\*read-write\*\*/);
     assert.match(md, /read_write `\/sandbox` \(line 7\)/);
     assert.match(md, /shadowed/);
-    assert.match(md, /Split `\/sandbox`/);
-    assert.match(md, /no new files or directories directly in/);
+    // The split engine's concrete plan for this entry, with its measured costs and what it leaves open.
+    assert.match(md, /Landlock-safe split/);
+    assert.match(md, /`\/sandbox` moves from read_write to read_only/);
+    assert.match(md, /nothing can be created, deleted or renamed directly in `\/sandbox`/);
     assert.match(md, /atomically replaced/);
-    assert.match(md, /read-only until the sandbox restarts/);
+    assert.match(md, /entries created later directly in those directories are read-only/);
     assert.match(md, /truncat/);
-    assert.match(md, /hard links/);
+    assert.match(md, /hard link/);
+    assert.match(md, /\*\*incomplete:\*\*/, 'no tree listing here: the hover says the split is incomplete');
     assert.match(md, /include_workdir: false/);
     assert.match(md, /\[shadowed-read-only\]\(file:.*shadowed-read-only\.md\)|\[shadowed-read-only\]\(https:/);
     assert.deepEqual(hover.range.start, positionOf(ISSUE_698, SOUL));

@@ -77,7 +77,7 @@ function describeWinner(analysis: Analysis, document: DocumentAnalysis, w: Landl
 }
 
 /** Why a read_only entry is shadowed and what to do about it, with the costs of the split. */
-export function shadowAdviceMarkdown(analysis: Analysis, document: DocumentAnalysis, s: Shadowing): string {
+export function shadowAdviceMarkdown(analysis: Analysis, document: DocumentAnalysis, s: Shadowing, concreteSplit?: string): string {
   const ruleset = document.ruleset!;
   const target = s.rule.boundTo ?? s.rule.path;
   const winner = s.winners[0];
@@ -99,7 +99,11 @@ export function shadowAdviceMarkdown(analysis: Analysis, document: DocumentAnaly
     const base = s.winners.filter((w) => w.source === 'baseline').map((w) => code(w.path)).join(', ');
     out.push(`- ${base} is added read_write by OpenShell itself (baseline enrichment); the policy cannot take it away. Keep the file outside it.`);
   }
-  if (splitRoot?.boundTo) {
+  if (concreteSplit) {
+    // The split engine has a plan for this entry: show exactly what the quick fix does and costs.
+    out.push('');
+    out.push(concreteSplit);
+  } else if (splitRoot?.boundTo) {
     const root = splitRoot.boundTo;
     const chain = selfAndAncestors(parentOf(target)).filter((d) => isAtOrUnder(d, root));
     out.push(`- Split ${code(splitRoot.entry?.raw ?? root)}: make it read_only and list every other entry along the way down to ${code(s.entry.raw)} read_write, keeping this entry read_only. The split quick fix writes this when a tree listing (${code('landlockLens.treeListing')}) or ${code('landlockLens.sandboxFolders')} says which entries exist.`);

@@ -9,6 +9,7 @@ import { isAtOrUnder } from '../fsview/paths';
 import { entryAt } from './entries';
 import type { EntryAccess } from './entries';
 import { explanationMarkdown, findingsMarkdown, shadowAdviceMarkdown } from './explain-text';
+import { describeSplit } from '../fixes/split';
 import type { TextOptions } from './explain-text';
 import { locate } from './locate';
 import { code, link, plural } from './markdown';
@@ -59,7 +60,8 @@ function entryHover(analysis: Analysis, e: EntryAccess, options: TextOptions): s
     if (e.shadowing) {
       out.push('');
       out.push('---');
-      out.push(shadowAdviceMarkdown(analysis, e.document, e.shadowing));
+      const finding = analysis.findings.find((f) => f.ruleId === 'shadowed-read-only' && f.span.start === entry.span.start);
+      out.push(shadowAdviceMarkdown(analysis, e.document, e.shadowing, finding ? describeSplit(analysis, finding) : undefined));
     }
   }
   const findings = analysis.findings.filter((f) => f.span.start === entry.span.start && f.span.end === entry.span.end);
