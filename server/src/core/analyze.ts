@@ -1,7 +1,7 @@
 // The orchestrator: text -> detection -> YAML -> loader view -> schema -> OpenShell validation ->
 // policy model -> Landlock ruleset -> findings. Each document of a stream is judged on its own.
 import type { Document } from 'yaml';
-import type { AnalysisOptions, Finding, Fix, FsView, Severity, Span } from './types';
+import type { AnalysisOptions, Finding, Fix, FsView, Span } from './types';
 import type { EffectiveRuleset, PolicyModel } from './model';
 import { LineIndex } from './text/lines';
 import { detect, keysLookLikePolicy } from './detect';
@@ -18,6 +18,7 @@ import { PathResolver, standardImageView } from './fsview/views';
 import { makeFinding, runChecks } from './rules/checks';
 import type { Shadowing } from './rules/checks';
 import { ruleMeta } from './rules/catalogue';
+import { applyRuleLevels } from './rules/levels';
 import { splitFixesFor } from './fixes/split';
 
 /** Files larger than this are not analysed (OpenShell's own limit on a serialised policy is 256 KiB). */
@@ -88,7 +89,9 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
 
   const findings: Finding[] = [];
   const emit = (f: Finding) => findings.push(f);
-  const stream = parseStream(text);
+  // YAML (and libyaml, OpenShell's loader) ends a line at a lone CR too; the `yaml` library does not.
+  // Same length, so every offset still points into the original text.
+  const stream = parseStream(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
   for (const e of stream.errors) emit(makeFinding('yaml-syntax', e.span, e.message, { subject: e.message }));
 
   const documents: DocumentAnalysis[] = [];
@@ -122,7 +125,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
 
   base.isPolicy = documents.some((d) => d.isPolicy) || (stream.errors.length > 0 && documents.every((d) => !d.loader));
   base.documents = documents;
-  base.findings = applyLevels(findings, options.ruleLevels).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  base.findings = applyRuleLevels(findings, options.ruleLevels).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return base;
 }
 
@@ -173,15 +176,6 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
   }
 }
 
-function applyLevels(findings: Finding[], levels: Record<string, Severity | 'off'> | undefined): Finding[] {
-  if (!levels) return findings;
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const level = levels[f.ruleId];
-    if (level === 'off') continue;
-    out.push(level ? { ...f, severity: level } : f);
-  }
-  return out;
-}
+
 
 export { ruleMeta };

@@ -6,6 +6,7 @@ import { Lexer } from 'yaml';
 import type { Finding, Severity, Span } from './types';
 import type { LineIndex } from './text/lines';
 import { RULES, ruleMeta } from './rules/catalogue';
+import { applyRuleLevels } from './rules/levels';
 
 export interface Suppression {
   /** Known rule ids the comment suppresses (unknown ids are reported and left out). */
@@ -163,16 +164,6 @@ function removalEdits(text: string, lines: LineIndex, s: Suppression) {
   return [{ start, end: s.span.end, newText: '' }];
 }
 
-function withLevels(findings: Finding[], levels: Record<string, Severity | 'off'> | undefined): Finding[] {
-  if (!levels) return findings;
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const level = levels[f.ruleId];
-    if (level === 'off') continue;
-    out.push(level ? { ...f, severity: level } : f);
-  }
-  return out;
-}
 
 /**
  * Applies the suppression comments of `analysis.text` to its findings. A finding is suppressed when a
@@ -181,7 +172,7 @@ function withLevels(findings: Finding[], levels: Record<string, Severity | 'off'
 export function applySuppressions(analysis: SuppressionInput, options: SuppressionOptions = {}): SuppressionResult {
   if (analysis.isPolicy === false) return { findings: analysis.findings, suppressed: [], problems: [] };
   const { suppressions, problems } = parseSuppressions(analysis.text, analysis.lines);
-  if (suppressions.length === 0) return { findings: analysis.findings, suppressed: [], problems: withLevels(problems, options.ruleLevels) };
+  if (suppressions.length === 0) return { findings: analysis.findings, suppressed: [], problems: applyRuleLevels(problems, options.ruleLevels) };
   const byLine = new Map<number, Suppression[]>();
   for (const s of suppressions) {
     const list = byLine.get(s.targetLine) ?? [];
@@ -217,5 +208,5 @@ export function applySuppressions(analysis: SuppressionInput, options: Suppressi
     }
   }
   problems.sort((a, b) => a.span.start - b.span.start);
-  return { findings, suppressed, problems: withLevels(problems, options.ruleLevels) };
+  return { findings, suppressed, problems: applyRuleLevels(problems, options.ruleLevels) };
 }
