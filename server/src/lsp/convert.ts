@@ -79,14 +79,47 @@ export function workspaceEdit(doc: TextDocument, edits: OffsetEdit[], documentCh
   return { changes: { [doc.uri]: textEdits } };
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * The finding a diagnostic from the client stands for, in the current analysis. The diagnostic may
  * come from an older version: match on rule, YAML path and subject first, then on rule and range.
  */
+/**
+ * The findings of an analysis indexed for findingFor: a code action request may carry every
+ * diagnostic of the document, and matching each against every finding is quadratic (20,000
+ * diagnostics took minutes, blocking the server).
+ */
+interface FindingIndex {
+  /** rule, subject, YAML path -> findings in order. */
+  byKey: Map<string, Finding[]>;
+  /** rule, subject, YAML path, start -> first such finding. */
+  byKeyStart: Map<string, Finding>;
+  /** rule, start, end -> first such finding. */
+  bySpan: Map<string, Finding>;
+}
+
+const findingIndexes = new WeakMap<Analysis, FindingIndex>();
+
+const findingKey = (ruleId: string, subject: unknown, yamlPath: unknown) => `${ruleId}\u0000${String(subject)}\u0000${JSON.stringify(yamlPath)}`;
+
+function findingIndex(analysis: Analysis): FindingIndex {
+  let index = findingIndexes.get(analysis);
+  if (!index) {
+    index = { byKey: new Map(), byKeyStart: new Map(), bySpan: new Map() };
+    for (const f of analysis.findings) {
+      const key = findingKey(f.ruleId, f.subject, f.yamlPath);
+      const list = index.byKey.get(key);
+      if (list) list.push(f);
+      else index.byKey.set(key, [f]);
+      const keyStart = `${key}\u0000${f.span.start}`;
+      if (!index.byKeyStart.has(keyStart)) index.byKeyStart.set(keyStart, f);
+      const span = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
+      if (!index.bySpan.has(span)) index.bySpan.set(span, f);
+    }
+    findingIndexes.set(analysis, index);
+  }
+  return index;
+}
+
 export function findingFor(analysis: Analysis, doc: TextDocument, diagnostic: Diagnostic): Finding | undefined {
   // Some clients hand back only part of a diagnostic (Neovim 0.7 scripts often send just
   // `user_data.lsp`: code and data, no source or range): a missing source is not another tool's.
@@ -94,16 +127,17 @@ export function findingFor(analysis: Analysis, doc: TextDocument, diagnostic: Di
   const data = diagnostic.data as Partial<DiagnosticData> | undefined;
   const ruleId = data?.ruleId ?? (typeof diagnostic.code === 'string' ? diagnostic.code : undefined);
   if (!ruleId) return undefined;
-  const candidates = analysis.findings.filter((f) => f.ruleId === ruleId);
+  const index = findingIndex(analysis);
   const range = diagnostic.range;
   const start = range ? doc.offsetAt(range.start) : undefined;
   const end = range ? doc.offsetAt(range.end) : undefined;
   if (data && data.subject !== undefined && data.yamlPath) {
-    const exact = candidates.filter((f) => f.subject === data.subject && sameJson(f.yamlPath, data.yamlPath));
-    if (exact.length === 1) return exact[0];
-    if (exact.length > 1) return exact.find((f) => f.span.start === start) ?? exact[0];
+    const key = findingKey(ruleId, data.subject, data.yamlPath);
+    const exact = index.byKey.get(key);
+    if (exact && exact.length === 1) return exact[0];
+    if (exact && exact.length > 1) return index.byKeyStart.get(`${key}\u0000${start}`) ?? exact[0];
   }
-  return start === undefined ? undefined : candidates.find((f) => f.span.start === start && f.span.end === end);
+  return start === undefined ? undefined : index.bySpan.get(`${ruleId}\u0000${start}\u0000${end}`);
 }
 
 export interface ActionOptions {

@@ -28,7 +28,10 @@ interface ScannedLine {
   frames: Frame[];
 }
 
-const KEY_AT = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s#'"{}[\],:&*!|>%@`-][^\n#:]*?|-[^\s\n#:][^\n#:]*?)[ \t]*:(?=[ \t]|$)/;
+// A plain key's body is taken whole, up to the first `:`, `#` or line break, through `(?=(...))\N` (an
+// atomic group): a lazy body followed by `[ \t]*:` backtracks quadratically on a long line of blanks
+// without a colon (100 KB of tabs froze the server). unquote() trims the trailing blanks it keeps.
+const KEY_AT = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s#'"{}[\],:&*!|>%@`-](?=([^\n#:]*))\2|-[^\s\n#:](?=([^\n#:]*))\3)[ \t]*:(?=[ \t]|$)/;
 
 function unquote(key: string): string {
   if (key.startsWith('"')) {
@@ -127,14 +130,15 @@ export function completionsAt(text: string, offset: number, lines: LineIndex = n
   const lineStart = lines.lineStart(pos.line);
 
   // `key: partial` -> enum values of key.
-  const valueMatch = /^([ \t]*)((?:-[ \t]+)*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\],:-][^#:]*?)[ \t]*:[ \t]+(["']?)([^\s#'",[\]{}]*)$/.exec(before);
+  // (The plain key is matched atomically, as in KEY_AT: group 4 is that helper group.)
+  const valueMatch = /^([ \t]*)((?:-[ \t]+)*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\],:-](?=([^#:]*))\4)[ \t]*:[ \t]+(["']?)([^\s#'",[\]{}]*)$/.exec(before);
   if (valueMatch) {
     const keyCol = valueMatch[1].length + valueMatch[2].length;
     const leading = scanLine(lineText).frames.filter((f) => f.col < keyCol);
     const path = [...parentPath(lines, pos.line, keyCol, leading), unquote(valueMatch[3])];
     const schema = schemaAt(path);
-    const partial = valueMatch[5];
-    const quote = valueMatch[4];
+    const partial = valueMatch[6];
+    const quote = valueMatch[5];
     const start = offset - partial.length - quote.length;
     let end = offset;
     const rest = /^[^\s#,\]}]*/.exec(after)?.[0] ?? '';

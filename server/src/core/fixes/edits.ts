@@ -18,7 +18,10 @@ export function renderScalarLike(original: string, value: string): string {
 }
 
 export function replaceScalarEdit(text: string, span: Span, value: string): OffsetEdit {
-  return { start: span.start, end: span.end, newText: renderScalarLike(text.slice(span.start, span.end), value) };
+  const newText = renderScalarLike(text.slice(span.start, span.end), value);
+  // An empty value right before a comment (`compatibility: # note`): keep a blank before the `#`, or
+  // the comment would become part of the new scalar (`best_effort# note`) and break the line.
+  return { start: span.start, end: span.end, newText: text[span.end] === '#' ? newText + ' ' : newText };
 }
 
 export function replaceScalarFix(text: string, span: Span, value: string, title: string, safe: boolean): Fix {
@@ -69,7 +72,12 @@ export function trailingComment(text: string, offset: number): Span | undefined 
 
 /** The `  - ` before a block sequence item alone on its line, or undefined for flow items. */
 function blockPrefix(text: string, item: Span): string | undefined {
-  const before = text.slice(lineStartOf(text, item.start), item.start);
+  // Only blanks and a dash may precede a block item on its line: scan back over those alone, so an
+  // item deep in a long flow line costs nothing (a scan to the line start per item is quadratic).
+  let i = item.start;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '-')) i--;
+  if (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') return undefined;
+  const before = text.slice(i, item.start);
   return /^[ \t]*-[ \t]+$/.test(before) ? before : undefined;
 }
 
@@ -84,9 +92,9 @@ export function isBlockItem(text: string, item: Span): boolean {
  * `keepComment` is false (the caller moves the comment elsewhere).
  */
 export function removeSequenceItemEdit(text: string, item: Span, keepComment = true): OffsetEdit {
-  const lineStart = lineStartOf(text, item.start);
   const prefix = blockPrefix(text, item);
   if (prefix !== undefined) {
+    const lineStart = item.start - prefix.length;
     const comment = trailingComment(text, item.end);
     if (keepComment && comment) {
       const dashIndent = /^[ \t]*/.exec(prefix)![0];

@@ -53,7 +53,7 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
   // leaves them out so the rest of the policy is still explained as it will be once they are fixed.
   const ro: PendingRule[] = model.filesystem.readOnly.filter(isLandlockablePath)
     .map((entry) => ({ raw: entry.raw, access: 'read_only', source: 'read_only', entry, span: entry.span }));
-  const rw: PendingRule[] = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && e.raw.replace(/\/+$/, '') !== '')
+  const rw: PendingRule[] = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && !/^\/*$/.test(e.raw))
     .map((entry) => ({ raw: entry.raw, access: 'read_write', source: 'read_write', entry, span: entry.span }));
   const baseline: { path: string; access: ListName }[] = [];
 

@@ -85,7 +85,7 @@ export function validateProcessAndFilesystem(model: PolicyModel): LocatedViolati
     }
   }
   for (const entry of fs.readWrite) {
-    if (entry.raw.replace(/\/+$/, '') === '') {
+    if (/^\/*$/.test(entry.raw)) { // only slashes (an unanchored /\/+$/ is quadratic on long slash runs)
       out.push({ message: `read-write path is overly broad: ${entry.raw}`, span: entry.span, yamlPath: entry.yamlPath, subject: entry.raw });
     }
   }

@@ -81,12 +81,19 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
   const out: Shadowing[] = [];
   const { ruleset, index } = ctx;
   if (!ruleset.applied) return out;
+  // The winners depend on the target only: computed once per path, so thousands of entries bound to
+  // one path (duplicates) cost O(n), not O(n²). (A read_only rule is never its own read_write winner.)
+  const winnersAt = new Map<string, LandlockRule[]>();
   for (const rule of ruleset.rules) {
     if (rule.source !== 'read_only' || !rule.entry) continue;
     const target = rule.boundTo ?? ctx.resolver.resolve(rule.path).path;
-    // A rule bound to a non-directory grants nothing below it (rights are cut to file rights).
-    const above = index.rulesAbove(target).filter((w) => w.boundKind !== 'file' && w.boundKind !== 'other');
-    const winners = [...above, ...index.rulesAt(target)].filter((w) => w.access === 'read_write' && w !== rule);
+    let winners = winnersAt.get(target);
+    if (!winners) {
+      // A rule bound to a non-directory grants nothing below it (rights are cut to file rights).
+      const above = index.rulesAbove(target).filter((w) => w.boundKind !== 'file' && w.boundKind !== 'other');
+      winners = [...above, ...index.rulesAt(target)].filter((w) => w.access === 'read_write');
+      winnersAt.set(target, winners);
+    }
     const workdirCovers = ruleset.includeWorkdir && isAtOrUnder(target, ruleset.workdir);
     if (winners.length > 0) out.push({ entry: rule.entry, rule, winners, workdirCovers });
   }
@@ -209,7 +216,7 @@ function checkPathForms(ctx: CheckContext): void {
   for (const entry of [...ctx.model.filesystem.readOnly, ...ctx.model.filesystem.readWrite]) {
     const raw = entry.raw;
     const base = { yamlPath: entry.yamlPath, subject: entry.normalized };
-    if (raw.startsWith('/') && !raw.split('/').includes('..') && raw !== entry.normalized && raw.replace(/\/+$/, '') !== '') {
+    if (raw.startsWith('/') && !raw.split('/').includes('..') && raw !== entry.normalized && !/^\/*$/.test(raw)) {
       // The baseline merge compares raw strings: normalising a baseline path changes what OpenShell adds.
       const changesBaseline = baselineOn && baselinePaths.has(entry.normalized);
       ctx.emit(makeFinding('non-normal-path', entry.span,

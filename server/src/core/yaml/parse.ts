@@ -40,10 +40,24 @@ export function parseStream(text: string): ParsedStream {
   for (const doc of documents) {
     for (const e of doc.errors) {
       const [start, end] = e.pos;
-      errors.push({ message: e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, ''), span: { start, end: Math.max(end, start) } });
+      let message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+      // The parser catches its own stack overflow on absurd nesting and reports the RangeError's text.
+      if (/Maximum call stack size exceeded/.test(message)) message = 'The YAML nests too deeply to be read (the parser ran out of stack): a policy needs only a few levels.';
+      // An error at the end of the input is reported one character past it, and one inside an emoji
+      // between its two UTF-16 halves: keep spans inside the text, on whole characters.
+      const at = outsidePair(text, Math.min(start, text.length), -1);
+      errors.push({ message, span: { start: at, end: outsidePair(text, Math.min(Math.max(end, at), text.length), 1) } });
     }
   }
   return { documents, errors };
+}
+
+/** An offset moved off the middle of a surrogate pair (towards `direction`). */
+function outsidePair(text: string, offset: number, direction: -1 | 1): number {
+  const before = text.charCodeAt(offset - 1);
+  const after = text.charCodeAt(offset);
+  const splits = before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+  return splits ? offset + (direction < 0 ? -1 : 1) : offset;
 }
 
 export function nodeSpan(node: YamlNode | null | undefined, fallback: Span = { start: 0, end: 0 }): Span {
