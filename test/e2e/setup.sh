@@ -20,6 +20,7 @@ log() { echo "[setup +$(( $(date +%s) - t0 ))s] $*"; }
 # --- Debian packages -------------------------------------------------------------------------------
 pkgs=()
 command -v nvim >/dev/null || pkgs+=(neovim)
+command -v strace >/dev/null || pkgs+=(strace)   # the robustness security test traces the server
 command -v emacs >/dev/null || pkgs+=(emacs-nox)
 ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || pkgs+=(elpa-eglot)
 ls -d /usr/share/emacs/site-lisp/elpa/yaml-mode-* >/dev/null 2>&1 || pkgs+=(elpa-yaml-mode)

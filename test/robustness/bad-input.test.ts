@@ -13,7 +13,7 @@ import type { Analysis } from '../../server/src/core/index';
 import { analysisProblems, allFixProblems, timedAnalyze } from './check';
 import { hostileInputs, ISSUE_698, largeCorpusPolicy, truncations, wrongTypeInputs } from './inputs';
 import type { BadInput } from './inputs';
-import { LspClient, lineStarts, positionAt } from './lsp-client';
+import { LspClient, lineStarts, MINIMAL_CAPABILITIES, positionAt } from './lsp-client';
 import { checkDocumentOverLsp, SERVER_SETTINGS } from './lsp-checks';
 
 const FULL = process.env.LANDLOCK_LENS_ROBUSTNESS_FULL === '1';
@@ -194,6 +194,24 @@ describe('language server: the same inputs over LSP (didOpen, diagnostics, hover
       .map((d) => text.slice(starts[d.range.start.line] + d.range.start.character, starts[d.range.end.line] + d.range.end.character));
     assert.deepEqual(covered, ['/sandbox/😀😀/𝄞', '/sandbox/🙂/x']);
     client.close(uri);
+  });
+
+  test('a plain-text client (no Markdown, code actions as commands): long paths, Unicode, control characters', async () => {
+    // Hovers are turned from Markdown into plain text for such clients: that conversion sees the
+    // paths too (a 100 KB run of `[` once took seconds, 200,000 backtick runs overflowed the stack).
+    // No workspace/configuration either: its settings come with initialize.
+    const plain = new LspClient({ capabilities: MINIMAL_CAPABILITIES, initializationOptions: { ...SERVER_SETTINGS } });
+    await plain.initialize();
+    const inputs = hostileInputs('lsp').filter((i) => /KB|Unicode|astral|surrogate|control|combining|hostile|globs/i.test(i.name));
+    assert.ok(inputs.length > 25);
+    const local: string[] = [];
+    for (const input of inputs) {
+      const expected = analysed.get(inputKey(input)) ?? analyze(input.text, input.options);
+      local.push(...(await checkDocumentOverLsp(plain, input.name, input.text, expected, { analysisOptions: input.options, maxFixes: 0 })).problems);
+    }
+    await plain.stop();
+    local.push(...plain.problems());
+    assertNoProblems(local, 'a plain-text client');
   });
 
   test('the server logged no error and is still running', () => {

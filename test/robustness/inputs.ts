@@ -255,11 +255,11 @@ export const ISSUE_698 = (): string => readFileSync(EXAMPLE_698, 'utf8');
 
 /**
  * Inputs an editor can be handed: deep, huge, binary, oddly encoded, oddly broken. `scale` 'lsp' keeps
- * every kind but sizes the "huge count" inputs at 5,000 instead of 20,000 entries and leaves out the
+ * every kind but sizes the "huge count" inputs at 2,000 instead of 20,000 entries and leaves out the
  * 100 MB nesting (megabytes of JSON-RPC per request would only measure the pipe, within the CI budget).
  */
 export function hostileInputs(scale: 'core' | 'lsp' = 'core'): BadInput[] {
-  const HUGE = scale === 'core' ? 20_000 : 5_000;
+  const HUGE = scale === 'core' ? 20_000 : 2_000;
   const huge = HUGE.toLocaleString('en-US');
   const p698 = ISSUE_698();
   const lf = p698;
@@ -334,6 +334,8 @@ export function hostileInputs(scale: 'core' | 'lsp' = 'core'): BadInput[] {
   add('100 KB of colons in a path', POLICY_HEAD + '/' + ':'.repeat(K100) + 'x\n');
   add('100 KB of quotes', POLICY_HEAD + '"' + '\\"'.repeat(K100 / 2) + '"\n');
   add('100 KB of stars (a glob)', POLICY_HEAD + '/' + '*'.repeat(K100) + '\n', 'error');
+  add('100 KB of [ in a path under the workdir (Markdown link syntax in hovers)', 'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n    - "/sandbox/' + '['.repeat(K100) + '"\n', 'error');
+  add('400 KB path of alternating backticks under the workdir (Markdown code spans in hovers)', 'version: 1\nfilesystem_policy:\n  include_workdir: true\n  read_only:\n    - "/sandbox/' + '`a'.repeat(2 * K100) + '"\n', 'error');
   add('100 KB of $ and ~', POLICY_HEAD + '/' + '$~'.repeat(K100 / 2) + '\n', 'error');
   add('100 KB host name', 'version: 1\nnetwork_policies:\n  p:\n    name: p\n    endpoints:\n      - host: ' + 'a.'.repeat(K100 / 2) + 'com\n        port: 443\n    binaries:\n      - path: /usr/bin/curl\n');
   add('100 KB of dots as a host', 'version: 1\nnetwork_policies:\n  p:\n    name: p\n    endpoints:\n      - host: ' + '.'.repeat(K100) + '\n        port: 443\n');

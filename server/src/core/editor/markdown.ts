@@ -4,7 +4,8 @@
 /** An inline code span that survives backticks inside the value. */
 export function code(value: string): string {
   const runs = value.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  // reduce, not Math.max(...runs): a path with 200,000 backtick runs overflows the call stack.
+  const fence = '`'.repeat(runs.reduce((m, r) => Math.max(m, r.length), 0) + 1);
   const pad = value.startsWith('`') || value.endsWith('`') || value === '' ? ' ' : '';
   return `${fence}${pad}${value}${pad}${fence}`;
 }
@@ -26,7 +27,8 @@ export function toPlainText(markdown: string): string {
     .split('\n')
     .map((line) => (/^\s*(-{3,}|\*{3,})\s*$/.test(line) ? '' : line))
     .join('\n')
-    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, (_m, text: string, url: string) => (url ? `${text} (${url.replace(/%20/g, ' ').replace(/%29/g, ')')})` : text))
+    // Link texts hold no `[`: without that, each `[` of a path full of them scans to the end (quadratic).
+    .replace(/\[([^\][]*)\]\(([^)]*)\)/g, (_m, text: string, url: string) => (url ? `${text} (${url.replace(/%20/g, ' ').replace(/%29/g, ')')})` : text))
     .replace(/(`+) ?([^`]|[^`][\s\S]*?[^`]) ?\1/g, '$2')
     .replace(/\*\*([^*\n]+)\*\*/g, '$1')
     .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,:;]|$)/g, '$1$2')
