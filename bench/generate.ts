@@ -12,23 +12,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from '../test/seeded-random';
+export { rng };
 
 export const POLICY_SIZES = [16, 256, 2000, 20000] as const;
 export const NON_POLICY_LINES = 50000;
 
 export const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'out');
 
-/** mulberry32: tiny, fast, good enough for reproducible test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   'alpha', 'billing', 'cache', 'delta', 'edge', 'feeds', 'gateway', 'harbor', 'ingest', 'jobs', 'kiln', 'ledger',

@@ -16,19 +16,9 @@ import { analyze, explain, parseTreeListing, primaryDocument } from '../../serve
 import type { Analysis, AnalysisOptions, FsView } from '../../server/src/core/index';
 import { fixText } from '../../server/src/cli/fix';
 import { splitPlanFor } from '../../server/src/core/fixes/split';
+import { rng as mulberry32 } from '../seeded-random';
 
 const CASES = Number(process.env.SPLIT_CASES ?? 300);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Random {
   next(): number;

@@ -25,6 +25,8 @@ import { corpusFiles, ISSUE_698 } from './inputs';
 import { applyTextEdits, CLIENT_CAPABILITIES, LspClient, MINIMAL_CAPABILITIES, PULL_CAPABILITIES, positionAt, RequestTimeout } from './lsp-client';
 import type { Diagnostic, TextEdit } from './lsp-client';
 import { editsOfAction } from './lsp-checks';
+import { rng } from '../seeded-random';
+export { rng };
 
 export interface FuzzOptions {
   seconds: number;
@@ -53,18 +55,6 @@ const CORE_BOUND_MS = 2000;
 const REQUEST_BOUND_MS = 2000;
 
 // ------------------------------------------------------------------------------------ randomness
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   constructor(readonly next: () => number) {}
