@@ -3,6 +3,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { Span } from '../types';
+import { fastParse } from './fast-parse';
 
 export type YamlNode = Node;
 
@@ -27,6 +28,10 @@ export const MAX_ALIAS_EXPANSIONS = 1000;
 export const MAX_ALIAS_EXPANDED = 1_000_000;
 
 export function parseStream(text: string): ParsedStream {
+  // Most policies are plain block YAML, which the fast reader handles at a fraction of the cost; it
+  // declines anything else, and the `yaml` library reads that.
+  const fast = fastParse(text);
+  if (fast) return { documents: [fast], errors: [] };
   const parsed = parseAllDocuments(text, {
     uniqueKeys: false, // serde reports duplicates in its own words; see loader below
     prettyErrors: false,
