@@ -14,7 +14,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, standardImageView } from '../core/index';
 import type { Analysis, AnalysisOptions, Finding, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
-import { configureForFile } from '../node/config';
+import { clearConfigCache, configureForFile } from '../node/config';
+import { CONFIG_FILE_NAMES } from '../core/config';
 import type { ConfiguredFile } from '../node/config';
 import { explain, primaryDocument } from '../core/explain';
 import { detect } from '../core/detect';
@@ -50,6 +51,8 @@ export const APPLY_FIX_COMMAND = 'landlockLens.server.applyFix';
 
 /** How long to wait for the client's workspace/configuration answer before using defaults. */
 const CONFIGURATION_TIMEOUT_MS = 3000;
+/** How long a project-configuration lookup is reused for a document (file watching clears it sooner). */
+const CONFIG_LOOKUP_REUSE_MS = 1000;
 
 interface ClientFeatures {
   configuration: boolean;
@@ -240,7 +243,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
     if (view) options.view = view;
     // The project configuration (.landlock-lens.yaml) wins over editor settings, so that the editor and
     // the CLI in CI report the same findings.
-    const configured = fsPath ? configureForFile(fsPath, options) : undefined;
+    const configured = fsPath ? configureForFile(fsPath, options, CONFIG_LOOKUP_REUSE_MS) : undefined;
     if (configured) Object.assign(options, configured.options);
     const key = JSON.stringify([options.workdir, options.gpu, options.abi, options.policyGlobs, options.fileName, options.sandboxFolders, listingStamp, configured?.key ?? null]);
     return { options, key, configured };
@@ -424,6 +427,11 @@ export function startServer(connection: Connection, bundleDir: string): void {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'landlockLens' })
         .catch((e) => log(`could not register for configuration changes: ${e}`));
     }
+    // Project configuration files: looked up at most once a second per document, and at once when they change.
+    if (features.watchedFilesDynamic) {
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: CONFIG_FILE_NAMES.map((name) => ({ globPattern: `**/${name}` })) })
+        .catch((e) => log(`could not watch configuration files: ${e}`));
+    }
     if (features.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         folders.remove(event.removed.map((f) => f.uri));
@@ -455,6 +463,10 @@ export function startServer(connection: Connection, bundleDir: string): void {
       const file = fsPathOf(change.uri);
       if (file && listings.has(file)) {
         listings.invalidate(file);
+        changed = true;
+      }
+      if (file && (CONFIG_FILE_NAMES as readonly string[]).includes(path.basename(file))) {
+        clearConfigCache();
         changed = true;
       }
     }

@@ -37,6 +37,7 @@ interface CacheEntry {
 
 const cache = new Map<string, CacheEntry>();
 const lastGood = new Map<string, LensConfig>();
+const recentLookups = new Map<string, { at: number; lookup: ConfigLookup }>();
 
 /** The nearest configuration file at or above `dir`, if any. */
 export function findConfigFile(dir: string): string | undefined {
@@ -98,7 +99,17 @@ export function loadConfigFile(file: string): ConfigLookup {
  * The configuration that applies to a policy file (found upward from its folder). Without a
  * configuration file: an empty configuration and no problems.
  */
-export function loadConfigFor(filePath: string): ConfigLookup {
+export function loadConfigFor(filePath: string, reuseForMs = 0): ConfigLookup {
+  if (reuseForMs > 0) {
+    // The language server looks the configuration up on every keystroke: a lookup made a moment ago
+    // (a dozen stat() calls up the folder tree) is still good; file watching clears it on changes.
+    const now = Date.now();
+    const recent = recentLookups.get(filePath);
+    if (recent && now - recent.at < reuseForMs) return recent.lookup;
+    const lookup = loadConfigFor(filePath);
+    recentLookups.set(filePath, { at: now, lookup });
+    return lookup;
+  }
   const file = findConfigFile(path.dirname(path.resolve(filePath)));
   if (!file) return { config: emptyConfig(), problems: [], fatal: false, usingLastGood: false, valueSpans: {} };
   return loadConfigFile(file);
@@ -140,8 +151,8 @@ const treeViews = new Map<string, { mtimeMs: number; view: FsView }>();
  * For adapters whose own settings are defaults (the language server): the project configuration wins
  * over `base`, so the editor and `landlock-lens check` report the same findings.
  */
-export function configureForFile(filePath: string, base: AnalysisOptions = {}): ConfiguredFile {
-  const lookup = loadConfigFor(filePath);
+export function configureForFile(filePath: string, base: AnalysisOptions = {}, reuseLookupForMs = 0): ConfiguredFile {
+  const lookup = loadConfigFor(filePath, reuseLookupForMs);
   const { config } = lookup;
   const relPath = configRelativePath(lookup, filePath);
   const options: AnalysisOptions = { ...base, fileName: base.fileName ?? filePath, ...configAnalysisOptions(config, relPath) };
@@ -186,5 +197,6 @@ export function configureForFile(filePath: string, base: AnalysisOptions = {}): 
 export function clearConfigCache(): void {
   cache.clear();
   lastGood.clear();
+  recentLookups.clear();
   treeViews.clear();
 }

@@ -82,7 +82,7 @@ class FastReader {
     if (!(root instanceof YAMLMap || root instanceof YAMLSeq) || root.flow) giveUp();
     const doc = new Document(undefined, { version: '1.2' }) as unknown as Document.Parsed;
     (doc as { contents: unknown }).contents = root;
-    (doc as { range: unknown }).range = [start, root.range![1], this.text.length];
+    (doc as { range: unknown }).range = [start, root.range![2], this.text.length];
     return doc;
   }
 
