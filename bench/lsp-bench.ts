@@ -62,7 +62,8 @@ export function ourServer(debounceMs: number | undefined): ServerSpec {
     id: debounceMs === undefined ? 'ours-default' : `ours-d${debounceMs}`,
     label: debounceMs === undefined ? `ours (default debounce ${OUR_DEFAULT_DEBOUNCE_MS} ms)` : `ours (debounce ${debounceMs} ms)`,
     command: process.execPath,
-    args: [OUR_SERVER, '--stdio'],
+    // As the VS Code client launches it (client/src/extension.ts, SERVER_V8_FLAGS).
+    args: ['--max-semi-space-size=2', OUR_SERVER, '--stdio'],
     // Set by run.ts once it knows whether our server debounces opens (see ourDebounceAppliesToOpen).
     openDebounceMs: d,
     changeDebounceMs: d,

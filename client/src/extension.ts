@@ -11,11 +11,16 @@ import { PolicyStatusView } from './status';
 
 let client: LanguageClient | undefined;
 
+/** V8 flags the language server runs with (also used by bench/ and shown in docs/editors.md). */
+export const SERVER_V8_FLAGS = ['--max-semi-space-size=2'] as const;
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Landlock Lens', { log: true });
   const serverModule = context.asAbsolutePath('server/out/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    // Small young-generation semi-spaces: a policy analysis allocates little, and V8's default (16 MiB
+    // semi-spaces) costs the process 20-40 MiB of resident memory for nothing (bench/, BENCHMARKS.md).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_V8_FLAGS] } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {

@@ -15,6 +15,7 @@ import { analyze, standardImageView } from '../core/index';
 import type { Analysis, AnalysisOptions, Finding, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
 import { clearConfigCache, configureForFile } from '../node/config';
+import { warmUp } from './warm-up';
 import { CONFIG_FILE_NAMES } from '../core/config';
 import type { ConfiguredFile } from '../node/config';
 import { explain, primaryDocument } from '../core/explain';
@@ -53,6 +54,8 @@ export const APPLY_FIX_COMMAND = 'landlockLens.server.applyFix';
 const CONFIGURATION_TIMEOUT_MS = 3000;
 /** How long a project-configuration lookup is reused for a document (file watching clears it sooner). */
 const CONFIG_LOOKUP_REUSE_MS = 1000;
+/** Time spent priming the JIT while answering `initialize` (initializationOptions.warmUp: false skips it). */
+const WARM_UP_BUDGET_MS = 25;
 
 interface ClientFeatures {
   configuration: boolean;
@@ -397,6 +400,11 @@ export function startServer(connection: Connection, bundleDir: string): void {
     pinned = pinnedDebounce(params.initializationOptions);
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders.set(folderUris);
+    // The first analysis a user waits for should run warm: prime the JIT now (see warm-up.ts).
+    if ((params.initializationOptions as { warmUp?: unknown } | undefined)?.warmUp !== false) {
+      const warm = warmUp(WARM_UP_BUDGET_MS);
+      log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
+    }
     const result: InitializeResult = {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -1,0 +1,68 @@
+// Primes the JIT before the first document arrives. A fresh Node process runs the analysis cold: every
+// function is compiled to bytecode on its first call and interpreted until V8 sees it is hot, so the
+// first analysis of a policy costs several times a later one (12 ms instead of 1.5 ms for 16 paths, 25
+// instead of 7 for 256, measured here). Analysing a small built-in policy a few times while answering
+// `initialize` moves that cost into server start, which has the time to spare (bench/: cold start stays
+// well under 200 ms), so the first diagnostics a user waits for come from warm code.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../core/index';
+import { hoverAt } from '../core/editor/hover';
+import { toDiagnostic } from './convert';
+
+/**
+ * Exercises what the first diagnostics need: the fast YAML reader (block and flow collections,
+ * quoted scalars, comments), the loader view, schema and OpenShell validation, the ruleset, every
+ * filesystem check (shadowing by an entry, by the workdir, redundant entries), network policies.
+ */
+const SAMPLE = `version: 1
+# warm-up policy (never shown to anyone)
+filesystem_policy:
+  include_workdir: true
+  read_only:
+    - /usr
+    - /lib
+    - /etc
+    - /sandbox/.config/agent.md   # under the workdir
+    - /data/shared/notes
+    - '/opt/tools'
+    - "/var/log"
+  read_write:
+    - /tmp
+    - /data/shared
+    - /data/shared/cache
+    - /dev/null
+landlock:
+  compatibility: best_effort
+process:
+  run_as_user: sandbox
+  run_as_group: sandbox
+network_policies:
+  api:
+    name: api
+    endpoints:
+      - { host: api.example.com, port: 443 }
+      - host: "*.example.org"
+        port: 443
+        protocol: rest
+        tls: terminate
+        enforcement: enforce
+        rules:
+          - allow: { method: GET, path: "/**" }
+    binaries:
+      - { path: /usr/bin/curl }
+`;
+
+/** Runs the analysis pipeline on the sample until `budgetMs` is spent (at least `minRuns` times). */
+export function warmUp(budgetMs = 40, minRuns = 4): { runs: number; ms: number } {
+  const start = performance.now();
+  const doc = TextDocument.create('untitled:warm-up.yaml', 'yaml', 1, SAMPLE);
+  const hoverOffset = SAMPLE.indexOf('agent.md');
+  let runs = 0;
+  while (runs < minRuns || (performance.now() - start < budgetMs && runs < 50)) {
+    const analysis = analyze(SAMPLE);
+    for (const f of analysis.findings) toDiagnostic(doc, f, { relatedInformation: true, docHref: (id) => id });
+    if (runs === 0) hoverAt(analysis, hoverOffset);
+    runs++;
+  }
+  return { runs, ms: performance.now() - start };
+}
