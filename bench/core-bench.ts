@@ -21,6 +21,9 @@ export interface CoreRow {
   /** Process CPU time per iteration (load-independent; includes V8's GC helper threads). */
   parseCpuMs: number[];
   analyzeCpuMs: number[];
+  /** Our own reader alone (core parseStream: the fast reader, or the `yaml` library where it declines). */
+  readMs: number[];
+  readCpuMs: number[];
   findings: number;
   findingsByRule: Record<string, number>;
   isPolicy: boolean;
@@ -31,11 +34,17 @@ export interface CoreBenchResult {
 }
 
 type AnalyzeFn = (text: string, options?: object) => { findings: { ruleId: string }[]; isPolicy: boolean };
+type ReadFn = (text: string) => unknown;
 
 export async function loadAnalyze(): Promise<AnalyzeFn> {
   const core = await import('../server/src/core/index');
   if (typeof core.analyze !== 'function') throw new Error('server/src/core/index does not export analyze');
   return core.analyze as unknown as AnalyzeFn;
+}
+
+async function loadRead(): Promise<ReadFn> {
+  const parse = await import('../server/src/core/yaml/parse');
+  return parse.parseStream as ReadFn;
 }
 
 /**
@@ -47,8 +56,10 @@ function threadCpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function measure(label: string, text: string, analyze: AnalyzeFn, budgetMs: number, paths?: number): CoreRow {
+function measure(label: string, text: string, analyze: AnalyzeFn, read: ReadFn, budgetMs: number, paths?: number): CoreRow {
   const parseCpuMs: number[] = [];
+  const readMs: number[] = [];
+  const readCpuMs: number[] = [];
   const analyzeCpuMs: number[] = [];
   const time = (f: () => void, cpu: number[]) => {
     const c = threadCpuMs();
@@ -64,6 +75,7 @@ function measure(label: string, text: string, analyze: AnalyzeFn, budgetMs: numb
   while (warm < 3 || (performance.now() - warmStart < budgetMs * 0.2 && warm < 20)) {
     parseDocument(text);
     analyze(text);
+    read(text);
     warm++;
   }
   const parseMs: number[] = [];
@@ -75,7 +87,9 @@ function measure(label: string, text: string, analyze: AnalyzeFn, budgetMs: numb
     if (i % 2 === 0) {
       parseMs.push(time(() => parseDocument(text), parseCpuMs));
       analyzeMs.push(time(() => analyze(text), analyzeCpuMs));
+      readMs.push(time(() => read(text), readCpuMs));
     } else {
+      readMs.push(time(() => read(text), readCpuMs));
       analyzeMs.push(time(() => analyze(text), analyzeCpuMs));
       parseMs.push(time(() => parseDocument(text), parseCpuMs));
     }
@@ -94,6 +108,8 @@ function measure(label: string, text: string, analyze: AnalyzeFn, budgetMs: numb
     analyzeMs,
     parseCpuMs,
     analyzeCpuMs,
+    readMs,
+    readCpuMs,
     findings: a.findings.length,
     findingsByRule,
     isPolicy: a.isPolicy,
@@ -103,18 +119,19 @@ function measure(label: string, text: string, analyze: AnalyzeFn, budgetMs: numb
 export async function runCoreBench(opts: { sizes?: number[]; quick?: boolean; log?: (s: string) => void } = {}): Promise<CoreBenchResult> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const analyze = await loadAnalyze();
+  const read = await loadRead();
   const sizes = opts.sizes ?? [...POLICY_SIZES];
   const scale = opts.quick ? 0.4 : 1;
   const budget = (n: number) => scale * (n <= 256 ? 1500 : n <= 2000 ? 3000 : 9000);
   const rows: CoreRow[] = [];
   for (const n of sizes) {
     const { text } = generatePolicy(n);
-    const row = measure(`policy, ${n} paths`, text, analyze, budget(n), n);
+    const row = measure(`policy, ${n} paths`, text, analyze, read, budget(n), n);
     rows.push(row);
-    log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms (cpu ${fmtMs(median(row.parseCpuMs))}), analyze ${fmtMs(median(row.analyzeMs))} ms (cpu ${fmtMs(median(row.analyzeCpuMs))}) (${row.iterations} iterations, ${row.findings} findings)`);
+    log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms (cpu ${fmtMs(median(row.parseCpuMs))}), analyze ${fmtMs(median(row.analyzeMs))} ms (cpu ${fmtMs(median(row.analyzeCpuMs))}) our reader ${fmtMs(median(row.readMs))} ms (${row.iterations} iterations, ${row.findings} findings)`);
   }
   const np = generateNonPolicy(NON_POLICY_LINES);
-  const row = measure(`not a policy, ${NON_POLICY_LINES} lines`, np, analyze, scale * 3000);
+  const row = measure(`not a policy, ${NON_POLICY_LINES} lines`, np, analyze, read, scale * 3000);
   rows.push(row);
   log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms, analyze ${fmtMs(median(row.analyzeMs))} ms (isPolicy ${row.isPolicy})`);
   return { rows };
@@ -127,14 +144,14 @@ export const onTopCpu = (r: CoreRow) => (median(r.analyzeCpuMs) - median(r.parse
 
 export function coreTable(res: CoreBenchResult): string {
   const lines = [
-    '| input | lines | KiB | parseDocument wall median / p90 (ms) | analyze wall median / p90 (ms) | on top of parse, wall | parseDocument CPU median (ms) | analyze CPU median (ms) | on top of parse, CPU | findings |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| input | lines | KiB | parseDocument wall median / p90 (ms) | analyze wall median / p90 (ms) | on top of parse, wall | parseDocument CPU median (ms) | analyze CPU median (ms) | on top of parse, CPU | our reader alone, CPU median (ms) | analyze / our reader, CPU | findings |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of res.rows) {
     const top = onTop(r);
     const rules = Object.entries(r.findingsByRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
     lines.push(
-      `| ${r.label} | ${r.lines} | ${(r.bytes / 1024).toFixed(0)} | ${fmtMs(median(r.parseMs))} / ${fmtMs(p90(r.parseMs))} | ${fmtMs(median(r.analyzeMs))} / ${fmtMs(p90(r.analyzeMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeMs) / median(r.parseMs))}` : `**${fmtRatio(top)}**`} | ${fmtMs(median(r.parseCpuMs))} | ${fmtMs(median(r.analyzeCpuMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeCpuMs) / median(r.parseCpuMs))}` : `**${fmtRatio(onTopCpu(r))}**`} | ${r.isPolicy ? rules || 'none' : 'not a policy'} |`,
+      `| ${r.label} | ${r.lines} | ${(r.bytes / 1024).toFixed(0)} | ${fmtMs(median(r.parseMs))} / ${fmtMs(p90(r.parseMs))} | ${fmtMs(median(r.analyzeMs))} / ${fmtMs(p90(r.analyzeMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeMs) / median(r.parseMs))}` : `**${fmtRatio(top)}**`} | ${fmtMs(median(r.parseCpuMs))} | ${fmtMs(median(r.analyzeCpuMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeCpuMs) / median(r.parseCpuMs))}` : `**${fmtRatio(onTopCpu(r))}**`} | ${fmtMs(median(r.readCpuMs))} | ${fmtRatio(median(r.analyzeCpuMs) / median(r.readCpuMs))} | ${r.isPolicy ? rules || 'none' : 'not a policy'} |`,
     );
   }
   return lines.join('\n');

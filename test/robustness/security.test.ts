@@ -70,7 +70,9 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     // The server it starts is the bundled module, over IPC: no command or path from settings.
     const extension = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
     assert.match(extension, /const serverModule = context\.asAbsolutePath\('server\/out\/server\.js'\)/);
-    assert.match(extension, /run: \{ module: serverModule, transport: TransportKind\.ipc \}/);
+    // Its only launch option is the fixed V8 flag list (no flag comes from settings).
+    assert.match(extension, /run: \{ module: serverModule, transport: TransportKind\.ipc, options: \{ execArgv: \[\.\.\.SERVER_V8_FLAGS\] \} \}/);
+    assert.match(extension, /export const SERVER_V8_FLAGS = \['--max-semi-space-size=2'\] as const;/);
     const settings = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties);
     assert.deepEqual(settings.filter((s) => /server\.(path|command)|executable|runtime|nodePath|command|\bexec/i.test(s)), []);
   });

@@ -403,7 +403,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
     // The first analysis a user waits for should run warm: prime the JIT now (see warm-up.ts).
     if ((params.initializationOptions as { warmUp?: unknown } | undefined)?.warmUp !== false) {
       const warm = warmUp(WARM_UP_BUDGET_MS);
-      log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
+      connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
     }
     const result: InitializeResult = {
       capabilities: {

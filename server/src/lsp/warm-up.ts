@@ -14,7 +14,7 @@ import { toDiagnostic } from './convert';
  * quoted scalars, comments), the loader view, schema and OpenShell validation, the ruleset, every
  * filesystem check (shadowing by an entry, by the workdir, redundant entries), network policies.
  */
-const SAMPLE = `version: 1
+export const WARM_UP_POLICY = `version: 1
 # warm-up policy (never shown to anyone)
 filesystem_policy:
   include_workdir: true
@@ -55,11 +55,11 @@ network_policies:
 /** Runs the analysis pipeline on the sample until `budgetMs` is spent (at least `minRuns` times). */
 export function warmUp(budgetMs = 40, minRuns = 4): { runs: number; ms: number } {
   const start = performance.now();
-  const doc = TextDocument.create('untitled:warm-up.yaml', 'yaml', 1, SAMPLE);
-  const hoverOffset = SAMPLE.indexOf('agent.md');
+  const doc = TextDocument.create('untitled:warm-up.yaml', 'yaml', 1, WARM_UP_POLICY);
+  const hoverOffset = WARM_UP_POLICY.indexOf('agent.md');
   let runs = 0;
   while (runs < minRuns || (performance.now() - start < budgetMs && runs < 50)) {
-    const analysis = analyze(SAMPLE);
+    const analysis = analyze(WARM_UP_POLICY);
     for (const f of analysis.findings) toDiagnostic(doc, f, { relatedInformation: true, docHref: (id) => id });
     if (runs === 0) hoverAt(analysis, hoverOffset);
     runs++;

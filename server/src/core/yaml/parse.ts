@@ -171,7 +171,10 @@ export interface LoaderView {
 }
 
 export function escapePointer(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  const s = String(segment);
+  // Most keys need no escaping: skip the two regex passes (this runs once per mapping key).
+  if (s.indexOf('~') < 0 && s.indexOf('/') < 0) return s;
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**
