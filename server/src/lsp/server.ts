@@ -55,7 +55,7 @@ const CONFIGURATION_TIMEOUT_MS = 3000;
 /** How long a project-configuration lookup is reused for a document (file watching clears it sooner). */
 const CONFIG_LOOKUP_REUSE_MS = 1000;
 /** Time spent priming the JIT while answering `initialize` (initializationOptions.warmUp: false skips it). */
-const WARM_UP_BUDGET_MS = 25;
+const WARM_UP_BUDGET_MS = 15;
 
 interface ClientFeatures {
   configuration: boolean;
