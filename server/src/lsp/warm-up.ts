@@ -1,9 +1,9 @@
 // Primes the JIT before the first document arrives. A fresh Node process runs the analysis cold: every
 // function is compiled to bytecode on its first call and interpreted until V8 sees it is hot, so the
 // first analysis of a policy costs several times a later one (12 ms instead of 1.5 ms for 16 paths, 25
-// instead of 7 for 256, measured here). Analysing a small built-in policy a few times while answering
-// `initialize` moves that cost into server start, which has the time to spare (bench/: cold start stays
-// well under 200 ms), so the first diagnostics a user waits for come from warm code.
+// instead of 7 for 256, measured here). Analysing a small built-in policy twice while answering
+// `initialize` moves part of that cost into server start (about 15 ms there, counted in the cold start that
+// BENCHMARKS.md reports), so the first diagnostics a user waits for come from warmer code.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core/index';
 import { toDiagnostic } from './convert';

@@ -197,8 +197,7 @@ class FastReader {
       let at = this.lineStart + col + 1;
       while (at < this.lineEnd && this.text.charCodeAt(at) === SPACE) at++;
       if (at >= this.lineEnd || this.text.charCodeAt(at) === HASH) giveUp(); // empty item / item below
-      const c = this.text.charCodeAt(at);
-      if (c === DASH && at + 1 < this.lineEnd && this.text.charCodeAt(at + 1) === SPACE) giveUp(); // `- - x`
+      if (this.isDashSpace(at)) giveUp(); // `- - x`
       const itemCol = at - this.lineStart;
       const first = this.inlineValue(at, 'block');
       let item: Node;
@@ -213,8 +212,7 @@ class FastReader {
       end = item.range![2];
       if (this.indent < 0 || this.indent < col) break;
       if (this.indent > col) giveUp();
-      const next = this.lineStart + col;
-      if (this.text.charCodeAt(next) !== DASH || next + 1 >= this.lineEnd || this.text.charCodeAt(next + 1) !== SPACE) break;
+      if (!this.isDashSpace(this.lineStart + col)) break;
       this.pending = undefined; // held comments open the next item
     }
     this.close(self);
@@ -266,8 +264,7 @@ class FastReader {
           value = empty;
         }
       } else {
-        const c = this.text.charCodeAt(at);
-        if (c === DASH && at + 1 < this.lineEnd && this.text.charCodeAt(at + 1) === SPACE) giveUp(); // `key: - x`
+        if (this.isDashSpace(at)) giveUp(); // `key: - x`
         const inline = this.inlineValue(at, 'block');
         if (inline.keyEnd !== undefined) giveUp(); // `a: b: c`
         this.endOfLine(inline.end);
@@ -367,9 +364,7 @@ class FastReader {
     node.source = value;
     node.type = quote === 39 ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
     node.range = [at, end, end];
-    const after = text.charCodeAt(end);
-    // `"a"b` or `"a"#c` are errors in YAML.
-    if (end < this.lineEnd && after !== SPACE && after !== COLON && after !== 44 && after !== 93 && after !== 125) giveUp();
+    this.checkAfterClosing(end);
     return { node, end };
   }
 
@@ -404,8 +399,6 @@ class FastReader {
         if (context === 'flow' && (n === 44 || n === 93 || n === 125 || n === 91 || n === 123)) giveUp();
       } else if (context === 'flow' && (c === 44 || c === 91 || c === 93 || c === 123 || c === 125)) {
         break;
-      } else if (c === 34 || c === 39) {
-        // quotes inside plain text are fine for YAML, but keep it simple
       }
       last = i + 1;
     }
@@ -437,25 +430,9 @@ class FastReader {
         skip();
         const c = text.charCodeAt(i);
         if (c === 44 || c === close || c === HASH) giveUp(); // empty entry
-        let item: Node;
-        if (c === 91 || c === 123) {
-          const f = this.flow(i, depth + 1);
-          item = f.node;
-          i = f.end;
-        } else if (c === 39 || c === 34) {
-          const q = this.quoted(i, c);
-          item = q.node;
-          i = q.end;
-        } else {
-          const p = this.plain(i, 'flow');
-          if (p.keyEnd !== undefined) {
-            item = p.node;
-            i = p.keyEnd;
-          } else {
-            item = p.node;
-            i = p.end;
-          }
-        }
+        const entry = this.flowEntry(i, depth);
+        const item = entry.node;
+        i = entry.end;
         skip();
         if (text.charCodeAt(i) === COLON) {
           if (!isMap || !(item instanceof Scalar)) giveUp(); // a pair in a flow sequence, or a complex key
@@ -464,22 +441,11 @@ class FastReader {
           if (text.charCodeAt(i) !== SPACE) giveUp();
           skip();
           const v = text.charCodeAt(i);
-          let value: Node;
           if (v === 44 || v === close) giveUp(); // `{a: }`: empty value
-          if (v === 91 || v === 123) {
-            const f = this.flow(i, depth + 1);
-            value = f.node;
-            i = f.end;
-          } else if (v === 39 || v === 34) {
-            const q = this.quoted(i, v);
-            value = q.node;
-            i = q.end;
-          } else {
-            const p = this.plain(i, 'flow');
-            if (p.keyEnd !== undefined) giveUp();
-            value = p.node;
-            i = p.end;
-          }
+          const valueEntry = this.flowEntry(i, depth);
+          if (valueEntry.keyEnd !== undefined) giveUp(); // `{a: b: c}`
+          const value = valueEntry.node;
+          i = valueEntry.end;
           (node as YAMLMap).items.push(new Pair(item, value));
           skip();
           value.range![2] = i; // a flow node's end takes in the spaces after it
@@ -498,9 +464,27 @@ class FastReader {
     }
     const end = i + 1;
     node.range = [at, end, end];
-    const after = text.charCodeAt(end);
-    if (end < this.lineEnd && after !== SPACE && after !== COLON && after !== 44 && after !== 93 && after !== 125) giveUp();
+    this.checkAfterClosing(end);
     return { node, end };
+  }
+
+  /** One entry of a flow collection (an item, a key or a value) starting at `at`. */
+  private flowEntry(at: number, depth: number): { node: Node; end: number; keyEnd?: number } {
+    const c = this.text.charCodeAt(at);
+    if (c === 91 || c === 123) return this.flow(at, depth + 1);
+    if (c === 39 || c === 34) return this.quoted(at, c);
+    return this.plain(at, 'flow');
+  }
+
+  /** After a closing quote or bracket only a space, `:` or a flow indicator may follow (`"a"b`, `"a"#c` are errors). */
+  private checkAfterClosing(end: number): void {
+    const after = this.text.charCodeAt(end);
+    if (end < this.lineEnd && after !== SPACE && after !== COLON && after !== 44 && after !== 93 && after !== 125) giveUp();
+  }
+
+  /** Whether `- ` (a sequence indicator followed by a space) is at `at` on the current line. */
+  private isDashSpace(at: number): boolean {
+    return this.text.charCodeAt(at) === DASH && at + 1 < this.lineEnd && this.text.charCodeAt(at + 1) === SPACE;
   }
 }
 
