@@ -4,24 +4,10 @@
 // of seeded mutations of them (comment lines at odd indents, broken quotes, stray indicators...).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { fastParse } from '../../server/src/core/yaml/fast-parse';
 import { rng } from '../seeded-random';
-import { generatePolicy } from '../../bench/generate';
-
-const FIXTURES = join(__dirname, '..', 'fixtures');
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
-}
+import { mutateYaml, yamlInputs } from '../yaml-inputs';
 
 const OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: false, keepSourceTokens: false, merge: false, version: '1.2' } as const;
 
@@ -64,45 +50,8 @@ function firstDifference(a: unknown, b: unknown, where: string, text: string): s
   return `${where}: fast ${JSON.stringify(a)}, yaml ${JSON.stringify(b)}${around}`;
 }
 
-function mutate(text: string, r: () => number): string {
-  const lines = text.split('\n');
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const n = 1 + Math.floor(r() * 3);
-  for (let k = 0; k < n; k++) {
-    const i = Math.floor(r() * lines.length);
-    const line = lines[i] ?? '';
-    const indent = ' '.repeat(Math.floor(r() * 9));
-    switch (Math.floor(r() * 12)) {
-      case 0: lines.splice(i, 0, `${indent}# note ${k}`); break;
-      case 1: lines.splice(i, 0, ''); break;
-      case 2: lines[i] = ' ' + line; break;
-      case 3: lines[i] = line.replace(/^ /, ''); break;
-      case 4: lines.splice(i, 1); break;
-      case 5: lines.splice(i, 0, line); break;
-      case 6: {
-        const at = Math.floor(r() * (line.length + 1));
-        lines[i] = line.slice(0, at) + pick([':', ': ', '#', ' #', "'", '"', '[', ']', '{', '}', ',', '-', '- ', '&a ', '*a', '!t ', '|', '>', '\\', '?', ' ', '%', '@', '`', '\t', '---', 'é', '😀']) + line.slice(at);
-        break;
-      }
-      case 7: lines[i] = line.replace(/\s+$/, '') + pick(['  ', '  # trailing', ' #x', '#x', ':']); break;
-      case 8: lines.splice(i, 0, `${indent}${pick(['- x', 'k: v', 'k:', '- k: v', "- 'q'", '- "q q"', '[a, b]', '{a: 1}', 'k: [a, {b: c}]', "k: 'it''s'"])}`); break;
-      case 9: lines.length = Math.max(1, i); break;
-      case 10: lines[i] = line.replace(/^(\s*)- /, '$1-  '); break;
-      default: lines[i] = line.replace(/: /, ':  '); break;
-    }
-  }
-  const out = lines.join('\n');
-  return r() < 0.1 ? out.replace(/\n/g, '\r\n') : r() < 0.05 ? out.replace(/\n$/, '') : out;
-}
-
-function inputs(): { name: string; text: string }[] {
-  const list = yamlFiles(FIXTURES).map((p) => ({ name: p.slice(FIXTURES.length + 1), text: readFileSync(p, 'utf8') }));
-  for (const size of [16, 256]) list.push({ name: `generated ${size}`, text: generatePolicy(size).text });
-  return list;
-}
-
 test('the fast reader accepts the policies of the corpus and reads them exactly as the yaml library does', () => {
-  const corpus = inputs().filter((i) => i.name.startsWith('corpus/'));
+  const corpus = yamlInputs().filter((i) => i.name.startsWith('corpus/'));
   assert.ok(corpus.length >= 30);
   const declined: string[] = [];
   for (const { name, text } of corpus) {
@@ -115,7 +64,7 @@ test('the fast reader accepts the policies of the corpus and reads them exactly 
 });
 
 test('the fast reader agrees with the yaml library on every fixture and on seeded mutations of them', () => {
-  const base = inputs();
+  const base = yamlInputs();
   const r = rng(Number(process.env.FAST_PARSE_SEED ?? 0xfa57));
   let accepted = 0;
   let total = 0;
@@ -131,7 +80,7 @@ test('the fast reader agrees with the yaml library on every fixture and on seede
   for (let k = 0; k < rounds; k++) {
     const { name, text } = base[Math.floor(r() * base.length)];
     if (text.length > 40_000) continue;
-    check(`${name} (mutation ${k})`, mutate(text, r));
+    check(`${name} (mutation ${k})`, mutateYaml(text, r));
   }
   assert.deepEqual(failures, []);
   // Both outcomes must be exercised: many mutations stay in the subset, many leave it.

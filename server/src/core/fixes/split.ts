@@ -19,7 +19,7 @@ import type { Finding, Fix, OffsetEdit } from '../types';
 import type { LandlockRule, PathEntry } from '../model';
 import type { CheckContext, Shadowing } from '../rules/checks';
 import type { Analysis } from '../analyze';
-import { isStrictlyUnder, joinPath, parentOf, selfAndAncestors } from '../fsview/paths';
+import { hasParentComponent, isStrictlyUnder, joinPath, parentOf, selfAndAncestors } from '../fsview/paths';
 import { PathResolver } from '../fsview/views';
 import { MAX_FILESYSTEM_PATHS, MAX_PATH_LENGTH } from '../policy/validate';
 import { PROXY_BASELINE_READ_WRITE } from '../landlock/ruleset';
@@ -96,7 +96,7 @@ function groupShadowings(shadowings: Shadowing[]): Shadowing[][] {
 }
 
 function validRulePath(path: string): boolean {
-  return path.startsWith('/') && !path.split('/').includes('..') && new TextEncoder().encode(path).length <= MAX_PATH_LENGTH;
+  return path.startsWith('/') && !hasParentComponent(path) && new TextEncoder().encode(path).length <= MAX_PATH_LENGTH;
 }
 
 export function planSplits(ctx: SplitContext, shadowings: Shadowing[]): SplitPlan[] {

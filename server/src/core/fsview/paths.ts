@@ -2,11 +2,28 @@
 // paths.rs normalize_path): `//` collapses, `.` components go, a trailing `/` goes; `..` is left alone
 // (the validator rejects it before).
 
-const NEEDS_NORMALISING = /\/\/|\/\.(\/|$)|^\.(\/|$)|.\/$/;
+const SLASH = 47;
+const DOT = 46;
+
+/**
+ * Whether lexical normalisation would change the path: a `//`, a `.` component or a trailing `/`.
+ * Runs for every path of every analysis, so it scans the slashes instead of running a regex.
+ */
+function needsNormalising(path: string): boolean {
+  const n = path.length;
+  if (n > 1 && path.charCodeAt(n - 1) === SLASH) return true;
+  if (path.charCodeAt(0) === DOT && (n === 1 || path.charCodeAt(1) === SLASH)) return true;
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) {
+    const next = path.charCodeAt(i + 1);
+    if (next === SLASH) return true;
+    if (next === DOT && (i + 2 === n || path.charCodeAt(i + 2) === SLASH)) return true;
+  }
+  return false;
+}
 
 export function normalizePath(path: string): string {
   if (path === '') return path;
-  if (!NEEDS_NORMALISING.test(path)) return path; // the common case: already normal, no allocation
+  if (!needsNormalising(path)) return path; // the common case: already normal, no allocation
   const absolute = path.startsWith('/');
   const parts = path.split('/').filter((c) => c !== '' && c !== '.');
   const joined = parts.join('/');
@@ -49,7 +66,14 @@ export function selfAndAncestors(path: string): string[] {
 /** Whether `ancestor` is `path` or one of its ancestors (both normalised absolute). */
 export function isAtOrUnder(path: string, ancestor: string): boolean {
   if (ancestor === '/') return path.startsWith('/');
-  return path === ancestor || path.startsWith(ancestor + '/');
+  // No `ancestor + '/'` string: this runs for every pair a check compares.
+  if (!path.startsWith(ancestor)) return false;
+  return path.length === ancestor.length || path.charCodeAt(ancestor.length) === SLASH;
+}
+
+/** Whether a path has a `..` component (which the validator rejects). */
+export function hasParentComponent(path: string): boolean {
+  return path.includes('..') && path.split('/').includes('..');
 }
 
 export function isStrictlyUnder(path: string, ancestor: string): boolean {

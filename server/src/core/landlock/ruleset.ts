@@ -3,7 +3,7 @@
 // bound to the inode the path resolves to, with rights cut to file rights for non-directories.
 import type { EffectiveRuleset, LandlockRule, ListName, PathEntry, PolicyModel } from '../model';
 import type { GrantSource, Span } from '../types';
-import { normalizePath } from '../fsview/paths';
+import { hasParentComponent, normalizePath } from '../fsview/paths';
 import type { PathResolver } from '../fsview/views';
 import { FILE_RIGHTS, READ_ACCESS, handledForAbi } from './rights';
 import { utf8Length } from '../policy/validate';
@@ -34,9 +34,14 @@ export function baselineApplies(model: PolicyModel, gpu: boolean): boolean {
   return model.networkPolicies.count > 0 || gpu;
 }
 
+const MAX_PATH_BYTES = 4096;
+/** A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair 4 for 2): shorter strings need no count. */
+const ALWAYS_WITHIN_PATH_BYTES = Math.floor(MAX_PATH_BYTES / 3);
+
 /** Absolute, no `..` component, at most 4096 bytes: what validate_sandbox_policy lets through. */
 export function isLandlockablePath(entry: PathEntry): boolean {
-  return entry.raw.startsWith('/') && !entry.raw.split('/').includes('..') && utf8Length(entry.raw) <= 4096;
+  const raw = entry.raw;
+  return raw.startsWith('/') && !hasParentComponent(raw) && (raw.length <= ALWAYS_WITHIN_PATH_BYTES || utf8Length(raw) <= MAX_PATH_BYTES);
 }
 
 export function effectiveIncludeWorkdir(model: PolicyModel): boolean {

@@ -2,6 +2,7 @@
 // (OpenShell crates/openshell-policy/src/lib.rs:1416-1706 @2f7fb65). Violations accumulate.
 import type { PolicyModel } from '../model';
 import type { Span } from '../types';
+import { hasParentComponent } from '../fsview/paths';
 
 export const MAX_FILESYSTEM_PATHS = 256;
 export const MAX_PATH_LENGTH = 4096;
@@ -80,7 +81,7 @@ export function validateProcessAndFilesystem(model: PolicyModel): LocatedViolati
     if (!entry.raw.startsWith('/')) {
       out.push({ message: `path must be absolute (start with '/'): ${entry.raw}`, ...at });
     }
-    if (entry.raw.split('/').includes('..')) {
+    if (hasParentComponent(entry.raw)) {
       out.push({ message: `path contains '..' traversal component: ${entry.raw}`, ...at });
     }
   }

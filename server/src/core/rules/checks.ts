@@ -5,7 +5,7 @@ import type { Finding, Fix, FsView, RelatedLocation, Severity, Span } from '../t
 import type { LineIndex } from '../text/lines';
 import type { AccessIndex } from '../landlock/access';
 import type { PathResolver } from '../fsview/views';
-import { isAtOrUnder } from '../fsview/paths';
+import { hasParentComponent, isAtOrUnder } from '../fsview/paths';
 import { TRUNCATE } from '../landlock/rights';
 import { GPU_BASELINE_READ_WRITE, PROXY_BASELINE_READ_ONLY, PROXY_BASELINE_READ_WRITE, baselineApplies } from '../landlock/ruleset';
 import { ruleMeta } from './catalogue';
@@ -208,6 +208,8 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
   }
 }
 
+/** Every supervisor-resolved symlink is under /proc or /dev: most entries are ruled out by one test. */
+const UNDER_PROC_OR_DEV = /^\/(proc|dev)\//;
 const SUPERVISOR_SYMLINKS = ['/proc/self', '/proc/thread-self', '/dev/fd', '/dev/stdin', '/dev/stdout', '/dev/stderr', '/proc/mounts', '/proc/net'];
 
 function checkPathForms(ctx: CheckContext): void {
@@ -216,7 +218,7 @@ function checkPathForms(ctx: CheckContext): void {
   for (const entry of [...ctx.model.filesystem.readOnly, ...ctx.model.filesystem.readWrite]) {
     const raw = entry.raw;
     const base = { yamlPath: entry.yamlPath, subject: entry.normalized };
-    if (raw.startsWith('/') && !raw.split('/').includes('..') && raw !== entry.normalized && !/^\/*$/.test(raw)) {
+    if (raw.startsWith('/') && !hasParentComponent(raw) && raw !== entry.normalized && !/^\/*$/.test(raw)) {
       // The baseline merge compares raw strings: normalising a baseline path changes what OpenShell adds.
       const changesBaseline = baselineOn && baselinePaths.has(entry.normalized);
       ctx.emit(makeFinding('non-normal-path', entry.span,
@@ -229,7 +231,7 @@ function checkPathForms(ctx: CheckContext): void {
     if (raw.startsWith('~') || raw.includes('$')) {
       ctx.emit(makeFinding('literal-variable', entry.span, `\`${raw}\` contains ${raw.startsWith('~') ? '`~`' : 'a `$` variable'}, which OpenShell never expands: list the absolute path instead.`, base));
     }
-    const resolvedInSupervisor = SUPERVISOR_SYMLINKS.find((p) => isAtOrUnder(entry.normalized, p));
+    const resolvedInSupervisor = UNDER_PROC_OR_DEV.test(entry.normalized) ? SUPERVISOR_SYMLINKS.find((p) => isAtOrUnder(entry.normalized, p)) : undefined;
     if (resolvedInSupervisor) {
       ctx.emit(makeFinding('supervisor-resolved-symlink', entry.span,
         `\`${raw}\` goes through ${resolvedInSupervisor}, a symlink the supervisor resolves when it builds the ruleset: the rule binds to the supervisor's own process entry, not the sandboxed process's.`, base));

@@ -95,6 +95,8 @@ export function scalarString(node: Scalar): string {
   return typeof value === 'string' ? value : String(value ?? '');
 }
 
+/** The first characters of every null, bool and number spelling serde_yml resolves (and the empty string). */
+const MAY_BE_TYPED = /^(?:$|[-+.~0-9nNtTfF])/;
 const INT_DEC = /^[-+]?[0-9]+$/;
 const INT_PREFIXED = /^[-+]?0(x[0-9a-fA-F]+|o[0-7]+|b[01]+)$/;
 const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
@@ -106,6 +108,9 @@ const FLOAT_SPECIAL = /^[-+]?(\.inf|\.Inf|\.INF)$|^\.(nan|NaN|NAN)$/;
  * a leading zero are not a number (they stay a string, so `version: 01` is a type error).
  */
 export function resolvePlain(source: string): null | boolean | number | string {
+  // Most plain scalars are paths and names: a first character that can start no null, bool or number
+  // settles it without the regexes below.
+  if (!MAY_BE_TYPED.test(source)) return source;
   if (source === '' || source === '~' || source === 'null' || source === 'Null' || source === 'NULL') return null;
   if (/^(true|True|TRUE)$/.test(source)) return true;
   if (/^(false|False|FALSE)$/.test(source)) return false;
@@ -159,10 +164,15 @@ export interface DuplicateKey {
   firstSpan: Span;
 }
 
+/** Where values came from, by JSON pointer (RFC 6901). A Map is one; so is the lazy lookup below. */
+export interface OriginLookup {
+  get(pointer: string): NodeOrigin | undefined;
+}
+
 export interface LoaderView {
   value: unknown;
   /** JSON pointer (RFC 6901) -> origin. */
-  origins: Map<string, NodeOrigin>;
+  origins: OriginLookup;
   duplicates: DuplicateKey[];
   /** Alias expansions stopped at MAX_ALIAS_EXPANSIONS. */
   aliasBudgetExceeded: boolean;
@@ -177,23 +187,67 @@ export function escapePointer(segment: string | number): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** Past this depth the loader view holds null: nothing a policy needs lives this deep. */
+const MAX_VIEW_DEPTH = 200;
+
+/** A mapping key as the loader reads it: a scalar's string, '' for a missing key; undefined for a complex key. */
+function keyString(doc: Document.Parsed, keyNode: unknown): string | undefined {
+  if (keyNode != null && !isScalar(keyNode) && !isAlias(keyNode)) return undefined;
+  const keyScalar = (isAlias(keyNode) ? keyNode.resolve(doc) : keyNode) as Scalar | null;
+  return keyScalar && isScalar(keyScalar) ? scalarString(keyScalar) : '';
+}
+
+/** The origin of a value read from `node` (null: absent), held under a key at `keySpan` if any. */
+function originOf(node: YamlNode | null, spanNode: YamlNode | null, keySpan: Span | undefined): NodeOrigin {
+  const origin: NodeOrigin = {
+    node,
+    keySpan,
+    span: nodeSpan(spanNode, keySpan),
+    emptyPlain: isEmptyPlain(node),
+    plain: node == null || isPlainScalar(node),
+    quoted: isScalar(node) && !isPlainScalar(node),
+  };
+  if (isScalar(node)) origin.scalarText = scalarString(node);
+  return origin;
+}
+
 /**
  * Builds the loader view of a document. Mappings become objects (first key wins on duplicates, and the
  * duplicate is recorded), sequences arrays, plain scalars are resolved like serde_yml resolves untyped
  * scalars, quoted and block scalars are strings. Aliases are followed within a budget.
+ *
+ * Origins are looked up on demand by walking the YAML nodes (a few per lookup): recording one for
+ * every node up front cost more than the rest of the conversion, and only a few are ever asked for.
+ * Through aliases the walk could disagree with the expansion budget, so a document with aliases gets
+ * them recorded during a second conversion instead.
  */
 export function buildLoaderView(doc: Document.Parsed): LoaderView {
+  const lazy = convertDocument(doc, false);
+  return lazy.sawAlias ? convertDocument(doc, true) : { ...lazy, origins: lazyOrigins(doc) };
+}
+
+/** The loader view with every origin recorded during conversion: what documents with aliases get, and the reference the lazy lookup is tested against. */
+export function buildLoaderViewRecordingOrigins(doc: Document.Parsed): LoaderView & { origins: Map<string, NodeOrigin> } {
+  return convertDocument(doc, true);
+}
+
+function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<LoaderView, 'origins'> & { origins: Map<string, NodeOrigin>; sawAlias: boolean } {
   const origins = new Map<string, NodeOrigin>();
   const duplicates: DuplicateKey[] = [];
   const complexKeys: Span[] = [];
   let aliasBudget = MAX_ALIAS_EXPANSIONS;
   let aliasBudgetExceeded = false;
+  let sawAlias = false;
   /** Nodes and scalar characters converted through an alias so far. */
   let expanded = 0;
+  /** Keys and indexes from the root to the node being converted: a pointer is only spelled out when needed. */
+  const path: (string | number)[] = [];
+  const pointer = () => path.map((segment) => '/' + escapePointer(segment)).join('');
 
-  const convert = (node: unknown, pointer: string, keySpan: Span | undefined, depth: number, viaAlias = false): unknown => {
+  const convert = (node: unknown, keySpan: Span | undefined, depth: number, viaAlias = false): unknown => {
     let target = node;
     if (isAlias(target)) {
+      sawAlias = true;
       if (aliasBudget-- <= 0 || expanded > MAX_ALIAS_EXPANDED) {
         aliasBudgetExceeded = true;
         target = null;
@@ -204,56 +258,132 @@ export function buildLoaderView(doc: Document.Parsed): LoaderView {
     }
     if (viaAlias) expanded += 1 + (isScalar(target) && typeof target.source === 'string' ? target.source.length : 0);
     const yamlNode = (target ?? null) as YamlNode | null;
-    const span = nodeSpan(isAlias(node) ? (node as YamlNode) : yamlNode, keySpan);
-    const origin: NodeOrigin = {
-      node: yamlNode,
-      keySpan,
-      span,
-      emptyPlain: isEmptyPlain(target),
-      plain: target == null || isPlainScalar(target),
-      quoted: isScalar(target) && !isPlainScalar(target),
-    };
-    origins.set(pointer, origin);
-    if (depth > 200) return null; // pathological nesting: nothing a policy needs lives this deep
+    if (recordOrigins) origins.set(pointer(), originOf(yamlNode, isAlias(node) ? (node as YamlNode) : yamlNode, keySpan));
+    if (depth > MAX_VIEW_DEPTH) return null;
     if (isMap(target)) {
       const out: Record<string, unknown> = Object.create(null);
-      const seenAt = new Map<string, Span>();
-      for (const item of target.items) {
-        const pair = item as Pair;
+      const items = target.items as Pair[];
+      for (let i = 0; i < items.length; i++) {
+        const pair = items[i];
         if (!isPair(pair)) continue;
         const keyNode = pair.key as unknown;
-        if (keyNode != null && !isScalar(keyNode) && !isAlias(keyNode)) {
+        if (isAlias(keyNode)) sawAlias = true;
+        const key = keyString(doc, keyNode);
+        if (key === undefined) {
           complexKeys.push(nodeSpan(keyNode as YamlNode));
           continue;
         }
-        const keyScalar = (isAlias(keyNode) ? keyNode.resolve(doc) : keyNode) as Scalar | null;
-        const key = keyScalar && isScalar(keyScalar) ? scalarString(keyScalar) : '';
         const kSpan = nodeSpan(keyNode as YamlNode);
-        const childPointer = pointer + '/' + escapePointer(key);
-        const first = seenAt.get(key);
-        if (first) {
-          duplicates.push({ key, pointer, span: kSpan, firstSpan: first });
+        if (key in out) {
+          // Rare: look for the first spelling of the key again rather than remember every key's span.
+          const first = items.findIndex((p) => isPair(p) && keyString(doc, p.key) === key);
+          duplicates.push({ key, pointer: pointer(), span: kSpan, firstSpan: nodeSpan(items[first].key as YamlNode) });
           continue;
         }
-        seenAt.set(key, kSpan);
-        out[key] = convert(pair.value, childPointer, kSpan, depth + 1, viaAlias);
+        path.push(key);
+        out[key] = convert(pair.value, kSpan, depth + 1, viaAlias);
+        path.pop();
       }
       return out;
     }
     if (isSeq(target)) {
-      return target.items.map((item, i) => convert(item, pointer + '/' + i, undefined, depth + 1, viaAlias));
+      const items = target.items;
+      const out = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) {
+        path.push(i);
+        out[i] = convert(items[i], undefined, depth + 1, viaAlias);
+        path.pop();
+      }
+      return out;
     }
     if (isScalar(target)) {
       const text = scalarString(target);
-      origin.scalarText = text;
-      if (isPlainScalar(target)) return resolvePlain(text);
-      return text;
+      return isPlainScalar(target) ? resolvePlain(text) : text;
     }
     return null;
   };
 
-  const value = convert(doc.contents, '', undefined, 0);
-  return { value, origins, duplicates, aliasBudgetExceeded, complexKeys };
+  const value = convert(doc.contents, undefined, 0);
+  return { value, origins, duplicates, aliasBudgetExceeded, complexKeys, sawAlias };
+}
+
+/**
+ * Origins of an alias-free document, found by following the pointer through the YAML nodes with the
+ * conversion's rules: first of duplicate keys, complex keys skipped, canonical list indexes, nothing
+ * deeper than the view. The containers walked to are remembered by pointer, so the lookups of a
+ * list's items (`/filesystem_policy/read_only/0`, `/1`...) each cost one step; each mapping gets a key
+ * index on its first lookup.
+ */
+function lazyOrigins(doc: Document.Parsed): OriginLookup {
+  const root = (doc.contents ?? null) as YamlNode | null;
+  const keyIndexes = new WeakMap<object, Map<string, Pair>>();
+  /** Pointer -> the node there (null: a missing or null value; false: nothing there). */
+  const nodes = new Map<string, YamlNode | null | false>();
+
+  const pairFor = (map: { items: unknown[] }, segment: string): Pair | undefined => {
+    let index = keyIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        const key = isPair(p) ? keyString(doc, p.key) : undefined;
+        if (key === undefined) continue;
+        const escaped = escapePointer(key);
+        if (!index.has(escaped)) index.set(escaped, p as Pair);
+      }
+      keyIndexes.set(map, index);
+    }
+    return index.get(segment);
+  };
+
+  /** The child of `parent` at a pointer segment, with the span of its key; undefined when there is none. */
+  const child = (parent: YamlNode | null | false, segment: string): { node: YamlNode | null; keySpan?: Span } | undefined => {
+    if (isMap(parent)) {
+      const pair = pairFor(parent, segment);
+      return pair && { node: (pair.value ?? null) as YamlNode | null, keySpan: nodeSpan(pair.key as YamlNode) };
+    }
+    if (isSeq(parent)) {
+      const i = Number(segment);
+      if (!Number.isInteger(i) || i < 0 || i >= parent.items.length || String(i) !== segment) return undefined;
+      return { node: (parent.items[i] ?? null) as YamlNode | null };
+    }
+    return undefined;
+  };
+
+  const depthOf = (pointer: string) => {
+    let n = 0;
+    for (let i = pointer.indexOf('/'); i !== -1; i = pointer.indexOf('/', i + 1)) n++;
+    return n;
+  };
+
+  /** The node at a pointer of a container (cached); false when nothing is there. */
+  const nodeAt = (pointer: string): YamlNode | null | false => {
+    if (pointer === '') return root;
+    const known = nodes.get(pointer);
+    if (known !== undefined) return known;
+    let found: YamlNode | null | false = false;
+    if (depthOf(pointer) <= MAX_VIEW_DEPTH + 1) {
+      const cut = pointer.lastIndexOf('/');
+      const parent = nodeAt(pointer.slice(0, cut));
+      const c = parent === false ? undefined : child(parent, pointer.slice(cut + 1));
+      if (c) found = c.node;
+    }
+    nodes.set(pointer, found);
+    return found;
+  };
+
+  return {
+    get(pointer: string): NodeOrigin | undefined {
+      if (pointer === '') return originOf(root, root, undefined);
+      if (pointer.charCodeAt(0) !== 47 /* / */) return undefined;
+      const cut = pointer.lastIndexOf('/');
+      const parentPointer = pointer.slice(0, cut);
+      if (cut > 0 && depthOf(parentPointer) > MAX_VIEW_DEPTH) return undefined;
+      const parent = nodeAt(parentPointer);
+      if (parent === false) return undefined;
+      const c = child(parent, pointer.slice(cut + 1));
+      return c && originOf(c.node, c.node, c.keySpan);
+    },
+  };
 }
 
 /** Follows an alias to its anchor (one level), so model extraction sees the real node. */
