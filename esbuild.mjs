@@ -33,8 +33,14 @@ const precompiledSchema = {
   },
 };
 
+const YAML_ESM = `${root}node_modules/yaml/browser/index.js`;
+
 const common = {
   bundle: true,
+  // The `yaml` package's ES module build (the same code as its CommonJS build, which logs through
+  // console instead of process.emitWarning): imported as ESM, its functions are called directly. From
+  // the CommonJS build every `isScalar`, `isMap`... went through an interop getter, 4% of an analysis.
+  alias: { yaml: YAML_ESM },
   platform: 'node',
   target: 'node20',
   format: 'cjs',

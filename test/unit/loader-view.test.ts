@@ -29,10 +29,19 @@ function compare(name: string, text: string): string | undefined {
       assert.deepEqual(lazy.duplicates, reference.duplicates);
       assert.deepEqual(lazy.complexKeys, reference.complexKeys);
       assert.equal(lazy.aliasBudgetExceeded, reference.aliasBudgetExceeded);
-      for (const [pointer, origin] of reference.origins) {
+      const recorded = reference.origins.recorded;
+      for (const [pointer, origin] of recorded) {
         assert.deepEqual(describeOrigin(lazy.origins.get(pointer)), describeOrigin(origin), `origin of ${JSON.stringify(pointer)}`);
+        if (pointer !== '') {
+          // The same origin asked for as a child of its container, by key or by index.
+          const cut = pointer.lastIndexOf('/');
+          const segment = pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~');
+          const asChild = lazy.origins.child(pointer.slice(0, cut), /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment);
+          assert.deepEqual(describeOrigin(asChild), describeOrigin(origin), `child origin of ${JSON.stringify(pointer)}`);
+          assert.deepEqual(describeOrigin(reference.origins.child(pointer.slice(0, cut), segment)), describeOrigin(origin));
+        }
         for (const other of near(pointer)) {
-          if (!reference.origins.has(other)) assert.equal(lazy.origins.get(other), undefined, `${JSON.stringify(other)} does not exist`);
+          if (!recorded.has(other)) assert.equal(lazy.origins.get(other), undefined, `${JSON.stringify(other)} does not exist`);
         }
       }
       assert.equal(lazy.origins.get('nope'), undefined);

@@ -59,15 +59,15 @@ export function extractPolicy(view: LoaderView): PolicyModel {
       if (!Array.isArray(items)) continue;
       const entries: PathEntry[] = list === 'read_only' ? filesystem.readOnly : filesystem.readWrite;
       items.forEach((item, index) => {
-        const itemPointer = `${pointer}/${index}`;
-        const raw = scalarText(itemPointer, item);
-        if (raw === undefined) return;
+        if (isObject(item) || Array.isArray(item)) return; // a path must be a scalar; the schema check says so
+        const itemOrigin = view.origins.child(pointer, index);
+        const raw = itemOrigin?.scalarText ?? (item == null ? '' : String(item));
         entries.push({
           list,
           index,
           raw,
           normalized: normalizePath(raw),
-          span: origin(itemPointer)?.span ?? EMPTY,
+          span: itemOrigin?.span ?? EMPTY,
           yamlPath: ['filesystem_policy', list, index],
         });
       });

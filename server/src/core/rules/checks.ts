@@ -76,6 +76,8 @@ export interface Shadowing {
   workdirCovers: boolean;
 }
 
+const NO_RULES: LandlockRule[] = [];
+
 /** Every explicit read_only entry that a read_write rule at or above it makes writable. */
 export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 'resolver'>): Shadowing[] {
   const out: Shadowing[] = [];
@@ -89,9 +91,14 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
     const target = rule.boundTo ?? ctx.resolver.resolve(rule.path).path;
     let winners = winnersAt.get(target);
     if (!winners) {
+      winners = NO_RULES;
       // A rule bound to a non-directory grants nothing below it (rights are cut to file rights).
-      const above = index.rulesAbove(target).filter((w) => w.boundKind !== 'file' && w.boundKind !== 'other');
-      winners = [...above, ...index.rulesAt(target)].filter((w) => w.access === 'read_write');
+      for (const w of index.rulesAbove(target)) {
+        if (w.access === 'read_write' && w.boundKind !== 'file' && w.boundKind !== 'other') winners = winners === NO_RULES ? [w] : [...winners, w];
+      }
+      for (const w of index.rulesAt(target)) {
+        if (w.access === 'read_write') winners = winners === NO_RULES ? [w] : [...winners, w];
+      }
       winnersAt.set(target, winners);
     }
     const workdirCovers = ruleset.includeWorkdir && isAtOrUnder(target, ruleset.workdir);
@@ -190,9 +197,13 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
     const key = `${entry.list}\u0000${entry.normalized}`;
     if (seen.has(key)) continue; // duplicates are reported as such
     seen.add(key);
-    const above = ctx.index.rulesAbove(rule.boundTo).filter((r) => r.boundTo !== null && (r.rights & rule.rights) === rule.rights);
-    if (above.length === 0) continue;
-    const cover = above[above.length - 1];
+    // The innermost rule above that already grants every right of this one.
+    const above = ctx.index.rulesAbove(rule.boundTo);
+    let cover: LandlockRule | undefined;
+    for (let i = above.length - 1; i >= 0 && !cover; i--) {
+      if (above[i].boundTo !== null && (above[i].rights & rule.rights) === rule.rights) cover = above[i];
+    }
+    if (!cover) continue;
     const described = describeWinner(ctx, cover);
     ctx.emit(makeFinding('redundant-entry', entry.span,
       `${entry.list} \`${entry.raw}\` has no effect: ${cover.source === 'read_only' ? `read_only entry \`${cover.entry?.raw ?? cover.path}\`` : described.text} already grants it the same access.`,

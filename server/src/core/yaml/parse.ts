@@ -167,6 +167,17 @@ export interface DuplicateKey {
 /** Where values came from, by JSON pointer (RFC 6901). A Map is one; so is the lazy lookup below. */
 export interface OriginLookup {
   get(pointer: string): NodeOrigin | undefined;
+  /** The origin of the item or value `segment` (an index or an unescaped key) of the container at `pointer`. */
+  child(pointer: string, segment: string | number): NodeOrigin | undefined;
+}
+
+/** Origins recorded in a map, as a lookup. */
+function recordedLookup(origins: Map<string, NodeOrigin>): OriginLookup & { recorded: Map<string, NodeOrigin> } {
+  return {
+    recorded: origins,
+    get: (pointer) => origins.get(pointer),
+    child: (pointer, segment) => origins.get(pointer + '/' + escapePointer(segment)),
+  };
 }
 
 export interface LoaderView {
@@ -223,12 +234,13 @@ function originOf(node: YamlNode | null, spanNode: YamlNode | null, keySpan: Spa
  */
 export function buildLoaderView(doc: Document.Parsed): LoaderView {
   const lazy = convertDocument(doc, false);
-  return lazy.sawAlias ? convertDocument(doc, true) : { ...lazy, origins: lazyOrigins(doc) };
+  return lazy.sawAlias ? buildLoaderViewRecordingOrigins(doc) : { ...lazy, origins: lazyOrigins(doc) };
 }
 
 /** The loader view with every origin recorded during conversion: what documents with aliases get, and the reference the lazy lookup is tested against. */
-export function buildLoaderViewRecordingOrigins(doc: Document.Parsed): LoaderView & { origins: Map<string, NodeOrigin> } {
-  return convertDocument(doc, true);
+export function buildLoaderViewRecordingOrigins(doc: Document.Parsed): LoaderView & { origins: { recorded: Map<string, NodeOrigin> } } {
+  const view = convertDocument(doc, true);
+  return { ...view, origins: recordedLookup(view.origins) };
 }
 
 function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<LoaderView, 'origins'> & { origins: Map<string, NodeOrigin>; sawAlias: boolean } {
@@ -371,17 +383,30 @@ function lazyOrigins(doc: Document.Parsed): OriginLookup {
     return found;
   };
 
+  const childOrigin = (parent: YamlNode | null | false, segment: string): NodeOrigin | undefined => {
+    const c = parent === false ? undefined : child(parent, segment);
+    return c && originOf(c.node, c.node, c.keySpan);
+  };
+
   return {
+    child(pointer: string, segment: string | number): NodeOrigin | undefined {
+      if (pointer !== '' && depthOf(pointer) > MAX_VIEW_DEPTH) return undefined;
+      const parent = nodeAt(pointer);
+      // A list item by number: no string to build or parse back.
+      if (typeof segment === 'number' && isSeq(parent)) {
+        if (!Number.isInteger(segment) || segment < 0 || segment >= parent.items.length) return undefined;
+        const node = (parent.items[segment] ?? null) as YamlNode | null;
+        return originOf(node, node, undefined);
+      }
+      return childOrigin(parent, escapePointer(segment));
+    },
     get(pointer: string): NodeOrigin | undefined {
       if (pointer === '') return originOf(root, root, undefined);
       if (pointer.charCodeAt(0) !== 47 /* / */) return undefined;
       const cut = pointer.lastIndexOf('/');
       const parentPointer = pointer.slice(0, cut);
       if (cut > 0 && depthOf(parentPointer) > MAX_VIEW_DEPTH) return undefined;
-      const parent = nodeAt(parentPointer);
-      if (parent === false) return undefined;
-      const c = child(parent, pointer.slice(cut + 1));
-      return c && originOf(c.node, c.node, c.keySpan);
+      return childOrigin(nodeAt(parentPointer), pointer.slice(cut + 1));
     },
   };
 }
