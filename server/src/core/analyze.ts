@@ -14,7 +14,7 @@ import { validateNetwork, validateReservedKeys } from './policy/network';
 import { buildRuleset } from './landlock/ruleset';
 import { AccessIndex } from './landlock/access';
 import { OPENSHELL_ABI } from './landlock/rights';
-import { resolverFor, sharedStandardImageView } from './fsview/views';
+import { PathResolver, standardImageView } from './fsview/views';
 import { makeFinding, runChecks } from './rules/checks';
 import type { Shadowing } from './rules/checks';
 import { ruleMeta } from './rules/catalogue';
@@ -64,7 +64,7 @@ export function resolveOptions(options: AnalysisOptions = {}): ResolvedOptions {
     workdir,
     gpu: !!options.gpu,
     abi: Number.isInteger(abi) && abi >= 1 && abi <= 7 ? abi : OPENSHELL_ABI,
-    view: options.view ?? sharedStandardImageView(workdir),
+    view: options.view ?? standardImageView(workdir),
     hasListing: !!options.view,
   };
 }
@@ -151,7 +151,7 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
     emit(makeFinding('openshell-validation', span, v.message, { yamlPath: v.path, subject: v.message }));
   }
 
-  const resolver = resolverFor(options.view);
+  const resolver = new PathResolver(options.view);
   const ruleset = buildRuleset(model, { workdir: options.workdir, gpu: options.gpu, abi: options.abi, resolver });
   const access = new AccessIndex(ruleset, resolver);
   analysis.ruleset = ruleset;

@@ -124,8 +124,6 @@ export interface Resolution {
 }
 
 const MAX_SYMLINK_HOPS = 40;
-/** A resolver shared by many analyses forgets everything past this many paths (every prefix ever typed). */
-const MAX_CACHED_RESOLUTIONS = 100_000;
 
 /** Resolves a path like the kernel's path walk, following symlinks in every component, with a cache. */
 export class PathResolver {
@@ -136,7 +134,6 @@ export class PathResolver {
     const key = normalizePath(path);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    if (this.cache.size >= MAX_CACHED_RESOLUTIONS) this.cache.clear();
     const result = this.walk(key);
     this.cache.set(key, result);
     return result;
@@ -193,29 +190,4 @@ export class PathResolver {
     }
     return { path: current, kind: this.view.kind(current), links, loop: false };
   }
-}
-
-/**
- * The standard-image view of a workdir, one object per workdir, with a resolver shared by every
- * analysis that uses it: the view is pure, so a path resolves the same way on every keystroke, and
- * re-walking every path of the policy each time was a tenth of an analysis.
- */
-const standardImages = new Map<string, FsView>();
-const sharedResolvers = new WeakMap<FsView, PathResolver>();
-const MAX_SHARED_WORKDIRS = 8;
-
-export function sharedStandardImageView(workdir: string): FsView {
-  let view = standardImages.get(workdir);
-  if (!view) {
-    if (standardImages.size >= MAX_SHARED_WORKDIRS) standardImages.clear();
-    view = standardImageView(workdir);
-    standardImages.set(workdir, view);
-    sharedResolvers.set(view, new PathResolver(view));
-  }
-  return view;
-}
-
-/** The shared resolver of a shared standard-image view; a fresh one for any other view (it may read a live filesystem). */
-export function resolverFor(view: FsView): PathResolver {
-  return sharedResolvers.get(view) ?? new PathResolver(view);
 }
