@@ -110,7 +110,6 @@ interface CacheEntry {
   doc: TextDocument;
   /** A glob or a `# landlock-lens: policy` modeline makes it a policy even while it is still empty. */
   policyLike: boolean;
-  diagnostics?: Diagnostic[];
 }
 
 interface AnalysisContext {
@@ -270,8 +269,19 @@ export function startServer(connection: Connection, bundleDir: string): void {
   /** Analyses a document version (or returns the cached analysis of it). Sends the status notification. */
   function analyzeVersion(doc: TextDocument, settings: Settings): CacheEntry {
     const context = contextFor(doc.uri, settings);
+    // (No reference to an outdated entry stays on this frame while analyzeAnew runs.)
+    return cachedAnalysisOf(doc, context) ?? analyzeAnew(doc, context);
+  }
+
+  function cachedAnalysisOf(doc: TextDocument, context: AnalysisContext): CacheEntry | undefined {
     const cached = analyses.get(doc.uri);
-    if (cached && cached.version === doc.version && cached.key === context.key) return cached;
+    return cached && cached.version === doc.version && cached.key === context.key ? cached : undefined;
+  }
+
+  function analyzeAnew(doc: TextDocument, context: AnalysisContext): CacheEntry {
+    // Let the collector take the previous version's analysis while this one is built: peak memory
+    // then holds one analysis of a large policy, not two. Nothing can ask for it meanwhile.
+    analyses.delete(doc.uri);
     const text = doc.getText();
     const analysis = analyze(text, context.options);
     const { configured } = context;
@@ -320,12 +330,13 @@ export function startServer(connection: Connection, bundleDir: string): void {
     void connection.sendNotification(STATUS_METHOD, { uri: entry.uri, isPolicy: analysis.isPolicy, detection: analysis.detection, errors, warnings });
   }
 
+  /**
+   * Built for each publication or pull, not kept: a version is published once (and pulled again only
+   * after a change), and at 20,000 paths keeping them would hold 12,000 diagnostics for nothing.
+   */
   function diagnosticsOf(entry: CacheEntry): Diagnostic[] {
-    if (!entry.diagnostics) {
-      const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
-      entry.diagnostics = entry.analysis.findings.map((f: Finding) => toDiagnostic(entry.doc, f, options));
-    }
-    return entry.diagnostics;
+    const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
+    return entry.analysis.findings.map((f: Finding) => toDiagnostic(entry.doc, f, options));
   }
 
   // ---------------------------------------------------------------- push diagnostics
