@@ -156,6 +156,22 @@ test('loadConfigFor keeps the last good configuration when the file breaks (lang
   assert.equal(loadConfigFor(join(project({}), 'x.yaml')).file, undefined, 'no configuration: empty, no problems');
 });
 
+test('loadConfigFor with a reuse window: a lookup is reused within it, redone after it, across many files', async () => {
+  clearConfigCache();
+  const dir = project({ 'p.yaml': CLEAN });
+  const policy = join(dir, 'p.yaml');
+  const reuseMs = 1000; // long enough that a slow machine stays inside it for the second lookup
+  assert.equal(loadConfigFor(policy, reuseMs).file, undefined, 'no configuration yet');
+  write(dir, '.landlock-lens.yaml', 'workdir: /new\n');
+  assert.equal(loadConfigFor(policy, reuseMs).file, undefined, 'within the window the earlier lookup (a dozen stat calls) is reused');
+  // Lookups of many other files meanwhile (the cache forgets expired entries as it grows).
+  const others = project(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}.yaml`, CLEAN])));
+  for (let i = 0; i < 100; i++) assert.equal(loadConfigFor(join(others, `f${i}.yaml`), reuseMs).file, undefined);
+  await new Promise((resolve) => setTimeout(resolve, reuseMs + 50));
+  assert.equal(loadConfigFor(policy, reuseMs).config.workdir, '/new', 'after the window the file system is asked again');
+  clearConfigCache();
+});
+
 test('configureForFile: what the language server needs in one call (config over editor settings, suppressions, ignores)', async () => {
   const { configureForFile } = await import('../../server/src/node/config');
   const { analyze } = await import('../../server/src/core/index');

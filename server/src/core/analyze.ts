@@ -52,6 +52,8 @@ export interface Analysis {
   lines: LineIndex;
   isPolicy: boolean;
   detection: string;
+  /** A modeline, a glob or the caller made it a policy, whatever its keys (an empty file included). */
+  forcedPolicy: boolean;
   findings: Finding[];
   documents: DocumentAnalysis[];
   options: ResolvedOptions;
@@ -73,7 +75,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
   const lines = new LineIndex(text);
   const resolved = resolveOptions(options);
   const detection = detect(text, options);
-  const base: Analysis = { text, lines, isPolicy: false, detection: detection.reason, findings: [], documents: [], options: resolved };
+  const base: Analysis = { text, lines, isPolicy: false, detection: detection.reason, forcedPolicy: detection.forced, findings: [], documents: [], options: resolved };
   if (!detection.candidate) return base;
   if (text.length > MAX_ANALYSED_CHARS) {
     base.isPolicy = true;

@@ -19,7 +19,6 @@ import { warmUp } from './warm-up';
 import { CONFIG_FILE_NAMES } from '../core/config';
 import type { ConfiguredFile } from '../node/config';
 import { explain, primaryDocument } from '../core/explain';
-import { detect } from '../core/detect';
 import { hoverAt } from '../core/editor/hover';
 import { completionsAt } from '../core/editor/completion';
 import { codeLenses, documentOutline, effectiveAccessMarkdown, inlayHints } from '../core/editor/outline';
@@ -297,7 +296,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
       key: context.key,
       analysis,
       doc: TextDocument.create(doc.uri, doc.languageId, doc.version, text),
-      policyLike: analysis.isPolicy || detect(text, context.options).forced,
+      policyLike: analysis.isPolicy || analysis.forcedPolicy,
     };
     analyses.set(doc.uri, entry);
     sendStatus(entry);

@@ -38,6 +38,7 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 const lastGood = new Map<string, LensConfig>();
 const recentLookups = new Map<string, { at: number; lookup: ConfigLookup }>();
+const MAX_RECENT_LOOKUPS = 64;
 
 /** The nearest configuration file at or above `dir`, if any. */
 export function findConfigFile(dir: string): string | undefined {
@@ -107,6 +108,11 @@ export function loadConfigFor(filePath: string, reuseForMs = 0): ConfigLookup {
     const recent = recentLookups.get(filePath);
     if (recent && now - recent.at < reuseForMs) return recent.lookup;
     const lookup = loadConfigFor(filePath);
+    // Entries older than the reuse window are never used again: forget them once a few accumulate,
+    // so a long session over many files keeps only those analysed in the last moment.
+    if (recentLookups.size >= MAX_RECENT_LOOKUPS) {
+      for (const [key, entry] of recentLookups) if (now - entry.at >= reuseForMs) recentLookups.delete(key);
+    }
     recentLookups.set(filePath, { at: now, lookup });
     return lookup;
   }
