@@ -97,10 +97,13 @@ function evaluate(core: CoreBenchResult | undefined, lsp: LspBenchResult | undef
 
   if (lsp && lsp.servers.some((s) => s.id === 'ours-d0')) {
     const e = values(lsp, 'ours-d0', 256, 'editMs');
+    // For the reader: the same latencies without each session's first half, while V8 is still
+    // optimising for this document (not what the target is judged on).
+    const laterEdits = lsp.samples.filter((x) => x.server === 'ours-d0' && x.paths === 256).flatMap((x) => x.editMs.slice(Math.floor(x.editMs.length / 2)));
     t.push({
       target: '256-path policy: edit -> diagnostics <= 16 ms (debounce excluded; judged on p90)',
       measured: e.length
-        ? `median ${fmtMs(median(e))} ms, p90 ${fmtMs(p90(e))} ms (${e.length} edits, debounce 0); server main-thread CPU per edit: median ${fmtMs(median(values(lsp, 'ours-d0', 256, 'editCpuMs')))} ms, p90 ${fmtMs(p90(values(lsp, 'ours-d0', 256, 'editCpuMs')))} ms`
+        ? `median ${fmtMs(median(e))} ms, p90 ${fmtMs(p90(e))} ms (${e.length} edits, debounce 0; the second half of each session alone: median ${fmtMs(median(laterEdits))} ms, p90 ${fmtMs(p90(laterEdits))} ms); server main-thread CPU per edit: median ${fmtMs(median(values(lsp, 'ours-d0', 256, 'editCpuMs')))} ms, p90 ${fmtMs(p90(values(lsp, 'ours-d0', 256, 'editCpuMs')))} ms`
         : 'n/a',
       met: e.length ? p90(e) <= 16 : undefined,
     });
