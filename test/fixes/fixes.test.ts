@@ -223,6 +223,21 @@ test('split: the protected entries survive `fix` (not removed as redundant under
   assert.ok(redundant.every((f) => f.fixes.length === 0), 'no removal offered for an entry that records the protection');
 });
 
+test('split: no list rewrite while a list holds an item that is not a path (it would lose it or break the YAML)', () => {
+  // Found by the fuzzer: the split removed `/sandbox`, believed read_write empty and wrote `read_write: []`
+  // above the nested item that was still there. The schema error has to be fixed first.
+  for (const readWrite of ['  read_write:\n    - /sandbox\n    - - /sandbox\n', '  read_write: [/sandbox, [/sandbox]]\n', '  read_write:\n    - /sandbox\n    - {path: /data}\n']) {
+    const text = `version: 1\nfilesystem_policy:\n  include_workdir: false\n${readWrite}  read_only:\n    - /sandbox/.openclaw/workspace/SOUL.md\n`;
+    const a = analyze(text, { view: TREE });
+    assert.ok(a.findings.some((f) => f.ruleId === 'schema'), 'the nested item is a schema error');
+    const finding = only(a, 'shadowed-read-only');
+    assert.deepEqual(finding.fixes.map((f) => f.title), [], readWrite);
+  }
+  // The same policy without the stray item gets its split.
+  const clean = 'version: 1\nfilesystem_policy:\n  include_workdir: false\n  read_write:\n    - /sandbox\n  read_only:\n    - /sandbox/.openclaw/workspace/SOUL.md\n';
+  assert.equal(only(analyze(clean, { view: TREE }), 'shadowed-read-only').fixes.length, 1);
+});
+
 test('describeSplit: costs, ABI 2 truncation, hard links; no truncation note under ABI 3', () => {
   const text = policy('  read_only: [/sandbox/.openclaw/workspace/SOUL.md]\n  read_write: [/sandbox]');
   const a = analyze(text, { view: TREE });

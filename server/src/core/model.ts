@@ -43,6 +43,9 @@ export interface FilesystemSection {
   /** Span of the list value nodes (sequence, or empty scalar), for inserting items. */
   readOnlySpan?: Span;
   readWriteSpan?: Span;
+  /** Items of each list that are not paths (nested lists or mappings, which the schema rejects). */
+  readOnlyOtherItems?: number;
+  readWriteOtherItems?: number;
 }
 
 export interface PolicyModel {

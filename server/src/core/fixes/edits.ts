@@ -182,8 +182,8 @@ export interface ListChange {
 function listState(model: PolicyModel, list: ListName) {
   const fs = model.filesystem;
   return list === 'read_only'
-    ? { entries: fs.readOnly, keySpan: fs.readOnlyKeySpan, span: fs.readOnlySpan }
-    : { entries: fs.readWrite, keySpan: fs.readWriteKeySpan, span: fs.readWriteSpan };
+    ? { entries: fs.readOnly, keySpan: fs.readOnlyKeySpan, span: fs.readOnlySpan, otherItems: fs.readOnlyOtherItems ?? 0 }
+    : { entries: fs.readWrite, keySpan: fs.readWriteKeySpan, span: fs.readWriteSpan, otherItems: fs.readWriteOtherItems ?? 0 };
 }
 
 function otherList(list: ListName): ListName {
@@ -279,6 +279,9 @@ export function listChangeEdits(text: string, model: PolicyModel, list: ListName
   const edits: OffsetEdit[] = [];
   const removed = new Set(change.remove);
   if (change.add.length === 0 && removed.size === 0 && !(change.notes && change.notes.length)) return [];
+  // A list holding items that are not paths (a nested list, a mapping): the edits below only know the
+  // paths, and could empty it wrongly or rebuild it without them. Fix the schema error first.
+  if (s.otherItems > 0) return undefined;
   const fs = model.filesystem;
 
   if (!s.keySpan || !s.span) {

@@ -58,8 +58,12 @@ export function extractPolicy(view: LoaderView): PolicyModel {
       const items = fs.value[list];
       if (!Array.isArray(items)) continue;
       const entries: PathEntry[] = list === 'read_only' ? filesystem.readOnly : filesystem.readWrite;
+      let otherItems = 0;
       items.forEach((item, index) => {
-        if (isObject(item) || Array.isArray(item)) return; // a path must be a scalar; the schema check says so
+        if (isObject(item) || Array.isArray(item)) {
+          otherItems++; // a path must be a scalar; the schema check says so
+          return;
+        }
         const itemOrigin = view.origins.child(pointer, index);
         const raw = itemOrigin?.scalarText ?? (item == null ? '' : String(item));
         entries.push({
@@ -71,6 +75,7 @@ export function extractPolicy(view: LoaderView): PolicyModel {
           yamlPath: ['filesystem_policy', list, index],
         });
       });
+      if (otherItems > 0) filesystem[list === 'read_only' ? 'readOnlyOtherItems' : 'readWriteOtherItems'] = otherItems;
     }
   }
 
