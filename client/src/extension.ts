@@ -28,6 +28,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // and reads nothing of the workspace for content.
     documentSelector: [{ language: 'yaml' }],
     synchronize: { configurationSection: 'landlockLens' },
+    // Evaluated at every (re)start. In Restricted Mode the server does not read files that the
+    // workspace's .landlock-lens.yaml names (VS Code itself withholds the workspace's values of the
+    // settings that name files: package.json, restrictedConfigurations).
+    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     outputChannel: output,
     traceOutputChannel: output,
   };
@@ -57,6 +61,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   }
 
+  async function restart(): Promise<void> {
+    output.info('Restarting the language server.');
+    if (languageClient.isRunning()) {
+      starting = languageClient.restart().then(() => true, (e) => {
+        output.error(`Restart failed: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      });
+    } else {
+      starting = start();
+    }
+    await starting;
+  }
+  // Trust granted: start again with the workspace's configuration read in full.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()));
+
   context.subscriptions.push(...registerCommands({
     output,
     status,
@@ -68,18 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (choice === 'Show Output') output.show();
       return undefined;
     },
-    async restart() {
-      output.info('Restarting the language server.');
-      if (languageClient.isRunning()) {
-        starting = languageClient.restart().then(() => true, (e) => {
-          output.error(`Restart failed: ${e instanceof Error ? e.message : String(e)}`);
-          return false;
-        });
-      } else {
-        starting = start();
-      }
-      await starting;
-    },
+    restart,
   }));
   await starting;
 }

@@ -89,8 +89,12 @@ test('main is the bundled client; the icon is a 128x128 PNG', () => {
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
 });
 
-test('capabilities: supported in untrusted and virtual workspaces (nothing from the workspace is run)', () => {
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces, { supported: true });
+test('capabilities: limited in untrusted workspaces (settings that name files are withheld), supported in virtual ones', () => {
+  const untrusted = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  assert.deepEqual(untrusted.restrictedConfigurations, ['landlockLens.treeListing', 'landlockLens.sandboxFolders']);
+  for (const key of untrusted.restrictedConfigurations) assert.ok(pkg.contributes.configuration.properties[key], `${key} is a setting`);
+  assert.match(untrusted.description, /Restricted Mode/);
   assert.equal(pkg.capabilities.virtualWorkspaces, true);
 });
 

@@ -67,3 +67,34 @@ test('a broken configuration is reported on the configuration file itself', asyn
   assert.equal(onConfig.diagnostics[0].code, 'config');
   assert.equal(onConfig.diagnostics[0].range.start.line, 1);
 });
+
+test('an untrusted workspace: the tree listing named by .landlock-lens.yaml is not read, and the configuration file says so', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'lens-trust-'));
+  const policy = 'version: 1\nfilesystem_policy:\n  read_write: [/sandbox/notes.txt]\n';
+  writeFileSync(join(project, 'sandbox.tree'), 'd /sandbox\nf /sandbox/notes.txt\n');
+  writeFileSync(join(project, '.landlock-lens.yaml'), 'workdir: /sandbox\ntreeListing: sandbox.tree\n');
+  writeFileSync(join(project, 'policy.yaml'), policy);
+  const uri = pathToFileURL(join(project, 'policy.yaml')).href;
+  const configUri = pathToFileURL(join(project, '.landlock-lens.yaml')).href;
+  const trusted = await TestClient.start({ initializationOptions: { debounceMs: 0, workspaceTrusted: true } });
+  const untrusted = await TestClient.start({ initializationOptions: { debounceMs: 0, workspaceTrusted: false } });
+  try {
+    trusted.open(uri, policy, 1);
+    const withListing = await trusted.diagnostics(uri);
+    assert.ok(withListing.diagnostics.some((d) => d.code === 'read-write-file'), 'trusted: the listing says notes.txt is a file');
+
+    untrusted.open(uri, policy, 1);
+    const without = await untrusted.diagnostics(uri);
+    assert.ok(!without.diagnostics.some((d) => d.code === 'read-write-file'), 'untrusted: the listing is not read (standard image)');
+    const onConfig = await untrusted.diagnostics(configUri, (p) => p.diagnostics.length > 0);
+    assert.equal(onConfig.diagnostics.length, 1);
+    assert.equal(onConfig.diagnostics[0].code, 'config');
+    assert.equal(onConfig.diagnostics[0].severity, 2, 'a warning');
+    assert.equal(onConfig.diagnostics[0].range.start.line, 1, 'on the treeListing value');
+    assert.match(String(onConfig.diagnostics[0].message), /not read: the workspace is not trusted/);
+  } finally {
+    trusted.dispose();
+    untrusted.dispose();
+    rmSync(project, { recursive: true, force: true });
+  }
+});

@@ -125,6 +125,8 @@ export function startServer(connection: Connection, bundleDir: string): void {
   let features: ClientFeatures = clientFeatures({});
   let initSettings: unknown;
   let pinned: number | undefined;
+  /** False when the client runs in an untrusted workspace: files named by workspace configuration are not read. */
+  let workspaceTrusted = true;
   /** Settings pushed by didChangeConfiguration, for clients without workspace/configuration. */
   let pushedSettings: unknown;
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -244,7 +246,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
     if (view) options.view = view;
     // The project configuration (.landlock-lens.yaml) wins over editor settings, so that the editor and
     // the CLI in CI report the same findings.
-    const configured = fsPath ? configureForFile(fsPath, options, CONFIG_LOOKUP_REUSE_MS) : undefined;
+    const configured = fsPath ? configureForFile(fsPath, options, { reuseLookupForMs: CONFIG_LOOKUP_REUSE_MS, readNamedFiles: workspaceTrusted }) : undefined;
     if (configured) Object.assign(options, configured.options);
     const key = JSON.stringify([options.workdir, options.gpu, options.abi, options.policyGlobs, options.fileName, options.sandboxFolders, listingStamp, configured?.key ?? null]);
     return { options, key, configured };
@@ -408,6 +410,8 @@ export function startServer(connection: Connection, bundleDir: string): void {
     features = clientFeatures(params.capabilities ?? {});
     initSettings = settingsFromInitializationOptions(params.initializationOptions);
     pinned = pinnedDebounce(params.initializationOptions);
+    // VS Code's client says whether the workspace is trusted; other clients do not, and are trusted.
+    workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders.set(folderUris);
     // The first analysis a user waits for should run warm: prime the JIT now (see warm-up.ts).

@@ -157,7 +157,18 @@ const treeViews = new Map<string, { mtimeMs: number; view: FsView }>();
  * For adapters whose own settings are defaults (the language server): the project configuration wins
  * over `base`, so the editor and `landlock-lens check` report the same findings.
  */
-export function configureForFile(filePath: string, base: AnalysisOptions = {}, reuseLookupForMs = 0): ConfiguredFile {
+export interface ConfigureOptions {
+  /** Reuse a lookup made this recently (milliseconds; see loadConfigFor). */
+  reuseLookupForMs?: number;
+  /**
+   * Read the files a configuration names (its `treeListing`). False in an untrusted workspace (VS Code's
+   * Restricted Mode): a configuration that came with the workspace must not make the server read files
+   * elsewhere on the machine; the setting is reported as not applied instead.
+   */
+  readNamedFiles?: boolean;
+}
+
+export function configureForFile(filePath: string, base: AnalysisOptions = {}, { reuseLookupForMs = 0, readNamedFiles = true }: ConfigureOptions = {}): ConfiguredFile {
   const lookup = loadConfigFor(filePath, reuseLookupForMs);
   const { config } = lookup;
   const relPath = configRelativePath(lookup, filePath);
@@ -169,7 +180,13 @@ export function configureForFile(filePath: string, base: AnalysisOptions = {}, r
   if (Object.keys(levels).length > 0) options.ruleLevels = levels;
   const configProblems = [...lookup.problems];
   let treeStamp = '';
-  if (config.treeListing !== undefined) {
+  if (config.treeListing !== undefined && !readNamedFiles) {
+    configProblems.push({
+      ...configProblem(lookup.valueSpans.treeListing ?? { start: 0, end: 0 },
+        'The tree listing is not read: the workspace is not trusted (Restricted Mode). Files are analysed with the standard-image assumptions until you trust the workspace.', 'treeListing-untrusted'),
+      severity: 'warning',
+    });
+  } else if (config.treeListing !== undefined) {
     const file = resolveFromConfig(lookup, config.treeListing);
     try {
       const mtimeMs = statSync(file).mtimeMs;
