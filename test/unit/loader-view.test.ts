@@ -44,7 +44,10 @@ function compare(name: string, text: string): string | undefined {
           if (!recorded.has(other)) assert.equal(lazy.origins.get(other), undefined, `${JSON.stringify(other)} does not exist`);
         }
       }
-      assert.equal(lazy.origins.get('nope'), undefined);
+      for (const malformed of ['nope', 'a/b', '//', '/0/']) {
+        assert.equal(lazy.origins.get(malformed), reference.origins.get(malformed), `get(${JSON.stringify(malformed)})`);
+        assert.equal(lazy.origins.child(malformed, 0), reference.origins.child(malformed, 0), `child(${JSON.stringify(malformed)}, 0)`);
+      }
     } catch (e) {
       return `${name}: ${(e as Error).message}`;
     }

@@ -348,7 +348,7 @@ function lazyOrigins(doc: Document.Parsed): OriginLookup {
   };
 
   /** The child of `parent` at a pointer segment, with the span of its key; undefined when there is none. */
-  const child = (parent: YamlNode | null | false, segment: string): { node: YamlNode | null; keySpan?: Span } | undefined => {
+  const childOf = (parent: YamlNode | null | false, segment: string): { node: YamlNode | null; keySpan?: Span } | undefined => {
     if (isMap(parent)) {
       const pair = pairFor(parent, segment);
       return pair && { node: (pair.value ?? null) as YamlNode | null, keySpan: nodeSpan(pair.key as YamlNode) };
@@ -367,24 +367,21 @@ function lazyOrigins(doc: Document.Parsed): OriginLookup {
     return n;
   };
 
-  /** The node at a pointer of a container (cached); false when nothing is there. */
+  /** The node at a pointer (cached); false when nothing is there. Callers keep the pointer within the view's depth. */
   const nodeAt = (pointer: string): YamlNode | null | false => {
     if (pointer === '') return root;
+    if (pointer.charCodeAt(0) !== 47 /* / */) return false;
     const known = nodes.get(pointer);
     if (known !== undefined) return known;
-    let found: YamlNode | null | false = false;
-    if (depthOf(pointer) <= MAX_VIEW_DEPTH + 1) {
-      const cut = pointer.lastIndexOf('/');
-      const parent = nodeAt(pointer.slice(0, cut));
-      const c = parent === false ? undefined : child(parent, pointer.slice(cut + 1));
-      if (c) found = c.node;
-    }
+    const cut = pointer.lastIndexOf('/');
+    const c = childOf(nodeAt(pointer.slice(0, cut)), pointer.slice(cut + 1));
+    const found = c ? c.node : false;
     nodes.set(pointer, found);
     return found;
   };
 
   const childOrigin = (parent: YamlNode | null | false, segment: string): NodeOrigin | undefined => {
-    const c = parent === false ? undefined : child(parent, segment);
+    const c = childOf(parent, segment);
     return c && originOf(c.node, c.node, c.keySpan);
   };
 
