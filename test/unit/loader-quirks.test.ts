@@ -86,3 +86,16 @@ test('an alias bomb is cut off, not expanded', () => {
   assert.ok(performance.now() - start < 2000);
   assert.ok(r.some((f) => f.ruleId === 'yaml-syntax' && /alias/.test(f.message)));
 });
+
+test('an alias to an anchor not defined before it: "unknown anchor" at the alias (serde_yml rejects the file)', () => {
+  assert.deepEqual(schemaErrors('version: 1\nfilesystem_policy:\n  read_only: [*nope]\n'), ['3:15 unknown anchor']);
+  // Anchors count only before the alias, as in libyaml.
+  assert.deepEqual(schemaErrors('version: 1\nfilesystem_policy:\n  read_only: [*later, &later /usr]\n'), ['3:15 unknown anchor']);
+  assert.deepEqual(schemaErrors('version: 1\nfilesystem_policy:\n  read_only: [&usr /usr, *usr]\n'), [], 'a defined anchor is fine');
+});
+
+test('a mapping key that is not a scalar: invalid type, expected field identifier (struct) or a string (map)', () => {
+  assert.deepEqual(schemaErrors('version: 1\n? [a]\n: b\nfilesystem_policy:\n  read_only: [/usr]\n'), ['2:3 invalid type: sequence, expected field identifier']);
+  assert.deepEqual(schemaErrors('version: 1\nfilesystem_policy:\n  ? {x: 1}\n  : y\n  read_only: [/usr]\n'), ['3:5 filesystem_policy: invalid type: map, expected field identifier']);
+  assert.deepEqual(schemaErrors('version: 1\nfilesystem_policy: {read_only: [/usr]}\nnetwork_policies:\n  [a, b]: {name: n}\n'), ['4:3 network_policies: invalid type: sequence, expected a string']);
+});

@@ -7,7 +7,7 @@ import { LineIndex } from './text/lines';
 import { detect, keysLookLikePolicy } from './detect';
 import { buildLoaderView, nodeSpan, parseStream } from './yaml/parse';
 import type { LoaderView } from './yaml/parse';
-import { validateSchema } from './policy/schema';
+import { complexKeyProblems, validateSchema } from './policy/schema';
 import { extractPolicy } from './policy/extract';
 import { validateProcessAndFilesystem } from './policy/validate';
 import { validateNetwork, validateReservedKeys } from './policy/network';
@@ -140,7 +140,9 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
     const path = dup.pointer.split('/').slice(1).join('.');
     emit(makeFinding('schema', dup.span, `${path ? path + ': ' : ''}duplicate field \`${dup.key}\``, { related: [{ message: 'first defined here', span: dup.firstSpan }], subject: dup.key }));
   }
-  for (const p of validateSchema(loader, rootSpan)) emit(makeFinding('schema', p.span, p.message, { yamlPath: p.yamlPath, subject: p.subject }));
+  // serde_yml's loader stops at an alias whose anchor is not defined before it, before reading anything.
+  for (const span of loader.unknownAliases) emit(makeFinding('schema', span, 'unknown anchor', { subject: `unknown-anchor:${span.start}` }));
+  for (const p of [...complexKeyProblems(loader), ...validateSchema(loader, rootSpan)]) emit(makeFinding('schema', p.span, p.message, { yamlPath: p.yamlPath, subject: p.subject }));
 
   const model = extractPolicy(loader);
   analysis.model = model;

@@ -189,6 +189,56 @@ export function validateSchema(view: LoaderView, rootFallback: Span): SchemaProb
   return problems;
 }
 
+type SchemaNode = Record<string, unknown>;
+
+/** Follows a local `$ref` (`#/definitions/name`). */
+function resolveRef(node: SchemaNode | undefined): SchemaNode | undefined {
+  const ref = node?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return node;
+  let target: unknown = POLICY_SCHEMA;
+  for (const part of ref.slice(2).split('/')) target = (target as SchemaNode | undefined)?.[part];
+  return target as SchemaNode | undefined;
+}
+
+/**
+ * The schema of the value at a path of the document: through properties, map values and list items,
+ * taking the first anyOf/oneOf branch that holds a mapping (a key segment) or a list (an index).
+ */
+function schemaAt(segments: (string | number)[]): SchemaNode | undefined {
+  let node = resolveRef(POLICY_SCHEMA);
+  for (const segment of segments) {
+    node = branchFor(node, typeof segment === 'number' ? 'array' : 'object');
+    if (!node) return undefined;
+    if (typeof segment === 'number') node = resolveRef(node.items as SchemaNode | undefined);
+    else {
+      const props = node.properties as Record<string, SchemaNode> | undefined;
+      node = resolveRef(props?.[segment] ?? (typeof node.additionalProperties === 'object' ? (node.additionalProperties as SchemaNode) : undefined));
+    }
+  }
+  return branchFor(node, 'object');
+}
+
+function branchFor(node: SchemaNode | undefined, type: 'object' | 'array'): SchemaNode | undefined {
+  if (!node) return undefined;
+  const branches = (node.anyOf ?? node.oneOf) as SchemaNode[] | undefined;
+  if (!branches) return node;
+  return branches.map(resolveRef).find((b) => b && (schemaTypes(b).includes(type) || (type === 'object' ? b.properties || b.additionalProperties : b.items)));
+}
+
+/**
+ * Mapping keys that are not scalars (`? [a]: b`, `{x: 1}: c`). serde_yml reads a key of a struct as a
+ * field identifier and a key of a map as a String, from a scalar only: anything else is the usual
+ * invalid-type error, with the path of the mapping that holds the key.
+ */
+export function complexKeyProblems(view: LoaderView): SchemaProblem[] {
+  return view.complexKeys.map((k) => {
+    const container = schemaAt(k.containerPath);
+    const isMap = !!container && (typeof container.additionalProperties === 'object' || !!container.patternProperties);
+    const message = prefixed(k.containerPath, `invalid type: ${k.kind}, expected ${isMap ? 'a string' : 'field identifier'}`);
+    return { message, span: k.span, yamlPath: k.containerPath, subject: `complex-key:${k.span.start}` };
+  });
+}
+
 function firstLine(span: Span): Span {
   return { start: span.start, end: span.start };
 }

@@ -187,8 +187,17 @@ export interface LoaderView {
   duplicates: DuplicateKey[];
   /** Alias expansions stopped at MAX_ALIAS_EXPANSIONS. */
   aliasBudgetExceeded: boolean;
-  /** Keys that are not scalars (`? [a]: b`), placed where they are. */
-  complexKeys: Span[];
+  /** Keys that are not scalars (`? [a]: b`): the loader cannot read them as a field name or a string. */
+  complexKeys: ComplexKey[];
+  /** Aliases to an anchor that is not defined before them: the loader rejects the file ("unknown anchor"). */
+  unknownAliases: Span[];
+}
+
+export interface ComplexKey {
+  span: Span;
+  /** Keys and indexes of the mapping that holds the key. */
+  containerPath: (string | number)[];
+  kind: 'sequence' | 'map';
 }
 
 export function escapePointer(segment: string | number): string {
@@ -246,7 +255,11 @@ export function buildLoaderViewRecordingOrigins(doc: Document.Parsed): LoaderVie
 function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<LoaderView, 'origins'> & { origins: Map<string, NodeOrigin>; sawAlias: boolean } {
   const origins = new Map<string, NodeOrigin>();
   const duplicates: DuplicateKey[] = [];
-  const complexKeys: Span[] = [];
+  const complexKeys: ComplexKey[] = [];
+  const unknownAliases = new Map<number, Span>();
+  const noteIfUnknown = (alias: YamlNode, resolved: unknown) => {
+    if (resolved === undefined && alias.range) unknownAliases.set(alias.range[0], nodeSpan(alias));
+  };
   let aliasBudget = MAX_ALIAS_EXPANSIONS;
   let aliasBudgetExceeded = false;
   let sawAlias = false;
@@ -264,7 +277,9 @@ function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<Loa
         aliasBudgetExceeded = true;
         target = null;
       } else {
-        target = target.resolve(doc) ?? null;
+        const resolved = target.resolve(doc);
+        noteIfUnknown(target, resolved);
+        target = resolved ?? null;
         viaAlias = true;
       }
     }
@@ -279,10 +294,13 @@ function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<Loa
         const pair = items[i];
         if (!isPair(pair)) continue;
         const keyNode = pair.key as unknown;
-        if (isAlias(keyNode)) sawAlias = true;
+        if (isAlias(keyNode)) {
+          sawAlias = true;
+          noteIfUnknown(keyNode, keyNode.resolve(doc));
+        }
         const key = keyString(doc, keyNode);
         if (key === undefined) {
-          complexKeys.push(nodeSpan(keyNode as YamlNode));
+          complexKeys.push({ span: nodeSpan(keyNode as YamlNode), containerPath: [...path], kind: isMap(keyNode) ? 'map' : 'sequence' });
           continue;
         }
         const kSpan = nodeSpan(keyNode as YamlNode);
@@ -316,7 +334,7 @@ function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<Loa
   };
 
   const value = convert(doc.contents, undefined, 0);
-  return { value, origins, duplicates, aliasBudgetExceeded, complexKeys, sawAlias };
+  return { value, origins, duplicates, aliasBudgetExceeded, complexKeys, unknownAliases: [...unknownAliases.values()], sawAlias };
 }
 
 /**
