@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-languageserver-protocol/node';
 import type { ClientCapabilities, PublishDiagnosticsParams, InitializeResult } from 'vscode-languageserver-protocol';
+import { statusMethod, type PolicyStatus } from '../../client/src/protocol';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SERVER = join(ROOT, 'server/out/server.js');
@@ -21,13 +22,8 @@ export function ensureBuilt(): void {
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 
-export interface PolicyStatus {
-  uri: string;
-  isPolicy: boolean;
-  detection: string;
-  errors: number;
-  warnings: number;
-}
+// The status notification's shape, as the extension's client reads it (one definition for both).
+export type { PolicyStatus } from '../../client/src/protocol';
 
 export const DEFAULT_CAPABILITIES: ClientCapabilities = {
   workspace: {
@@ -90,7 +86,7 @@ export class TestClient {
       this.published.push(p);
       this.poke();
     });
-    this.conn.onNotification('landlockLens/status', (p: PolicyStatus) => {
+    this.conn.onNotification(statusMethod, (p: PolicyStatus) => {
       this.statuses.push(p);
       this.poke();
     });
