@@ -91,14 +91,13 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
     const target = rule.boundTo ?? ctx.resolver.resolve(rule.path).path;
     let winners = winnersAt.get(target);
     if (!winners) {
-      winners = NO_RULES;
+      let found: LandlockRule[] | undefined;
       // A rule bound to a non-directory grants nothing below it (rights are cut to file rights).
       for (const w of index.rulesAbove(target)) {
-        if (w.access === 'read_write' && w.boundKind !== 'file' && w.boundKind !== 'other') winners = winners === NO_RULES ? [w] : [...winners, w];
+        if (w.access === 'read_write' && w.boundKind !== 'file' && w.boundKind !== 'other') (found ??= []).push(w);
       }
-      for (const w of index.rulesAt(target)) {
-        if (w.access === 'read_write') winners = winners === NO_RULES ? [w] : [...winners, w];
-      }
+      for (const w of index.rulesAt(target)) if (w.access === 'read_write') (found ??= []).push(w);
+      winners = found ?? NO_RULES;
       winnersAt.set(target, winners);
     }
     const workdirCovers = ruleset.includeWorkdir && isAtOrUnder(target, ruleset.workdir);
@@ -219,9 +218,9 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
   }
 }
 
-/** Every supervisor-resolved symlink is under /proc or /dev: most entries are ruled out by one test. */
-const UNDER_PROC_OR_DEV = /^\/(proc|dev)\//;
 const SUPERVISOR_SYMLINKS = ['/proc/self', '/proc/thread-self', '/dev/fd', '/dev/stdin', '/dev/stdout', '/dev/stderr', '/proc/mounts', '/proc/net'];
+/** The top directories of those symlinks (/proc, /dev): most entries are ruled out by one test. */
+const UNDER_SUPERVISOR_SYMLINK_ROOTS = new RegExp(`^(${[...new Set(SUPERVISOR_SYMLINKS.map((p) => p.slice(0, p.indexOf('/', 1))))].join('|')})/`);
 
 function checkPathForms(ctx: CheckContext): void {
   const baselineOn = baselineApplies(ctx.model, ctx.gpu);
@@ -242,7 +241,7 @@ function checkPathForms(ctx: CheckContext): void {
     if (raw.startsWith('~') || raw.includes('$')) {
       ctx.emit(makeFinding('literal-variable', entry.span, `\`${raw}\` contains ${raw.startsWith('~') ? '`~`' : 'a `$` variable'}, which OpenShell never expands: list the absolute path instead.`, base));
     }
-    const resolvedInSupervisor = UNDER_PROC_OR_DEV.test(entry.normalized) ? SUPERVISOR_SYMLINKS.find((p) => isAtOrUnder(entry.normalized, p)) : undefined;
+    const resolvedInSupervisor = UNDER_SUPERVISOR_SYMLINK_ROOTS.test(entry.normalized) ? SUPERVISOR_SYMLINKS.find((p) => isAtOrUnder(entry.normalized, p)) : undefined;
     if (resolvedInSupervisor) {
       ctx.emit(makeFinding('supervisor-resolved-symlink', entry.span,
         `\`${raw}\` goes through ${resolvedInSupervisor}, a symlink the supervisor resolves when it builds the ruleset: the rule binds to the supervisor's own process entry, not the sandboxed process's.`, base));
