@@ -37,10 +37,8 @@ describe('push diagnostics', () => {
     const at = shadowed.relatedInformation?.find((r) => r.location.range.start.line === lineOf(ISSUE_698, '- /sandbox\n'));
     assert.ok(at, 'a related location on the `- /sandbox` line');
     assert.equal(at.location.uri, URI_698);
-    const data = shadowed.data as { ruleId: string; documentVersion: number; subject: string };
-    assert.equal(data.ruleId, 'shadowed-read-only');
-    assert.equal(data.documentVersion, 1);
-    assert.equal(data.subject, '/sandbox/.openclaw/workspace/SOUL.md');
+    // Just what finds the finding again in a later version (the rule id is the code).
+    assert.deepEqual(shadowed.data, { yamlPath: ['filesystem_policy', 'read_only', 3], subject: '/sandbox/.openclaw/workspace/SOUL.md' });
   });
 
   test('an edit that fixes the policy clears the diagnostic', async () => {

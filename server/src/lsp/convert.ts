@@ -18,15 +18,15 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /**
- * What a diagnostic carries so that a code action request can find its finding again. Fixes stay in
- * the server's per-version analysis: computing them (the split lists directories) and sending their
- * titles with every diagnostic on every keystroke would cost more than the analysis itself.
+ * What a diagnostic carries so that a code action request can find its finding again, even in a later
+ * version of the document (with the rule id from `code`). Fixes stay in the server's per-version
+ * analysis: computing them (the split lists directories) and sending their titles with every
+ * diagnostic on every keystroke would cost more than the analysis itself. Kept small: it is part of
+ * every diagnostic of every publication.
  */
 export interface DiagnosticData {
-  ruleId: string;
   yamlPath: (string | number)[];
   subject: string;
-  documentVersion: number;
 }
 
 export interface DiagnosticOptions {
@@ -49,12 +49,7 @@ export function toDiagnostic(doc: TextDocument, finding: Finding, options: Diagn
       message += finding.related.map((r) => `\n  line ${doc.positionAt(r.span.start).line + 1}: ${r.message}`).join('');
     }
   }
-  const data: DiagnosticData = {
-    ruleId: finding.ruleId,
-    yamlPath: finding.yamlPath,
-    subject: finding.subject,
-    documentVersion: doc.version,
-  };
+  const data: DiagnosticData = { yamlPath: finding.yamlPath, subject: finding.subject };
   const diagnostic: Diagnostic = {
     range: toRange(doc, finding.span),
     severity: SEVERITY[finding.severity],
@@ -125,7 +120,7 @@ export function findingFor(analysis: Analysis, doc: TextDocument, diagnostic: Di
   // `user_data.lsp`: code and data, no source or range): a missing source is not another tool's.
   if (diagnostic.source !== undefined && diagnostic.source !== SOURCE) return undefined;
   const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-  const ruleId = data?.ruleId ?? (typeof diagnostic.code === 'string' ? diagnostic.code : undefined);
+  const ruleId = typeof diagnostic.code === 'string' ? diagnostic.code : undefined;
   if (!ruleId) return undefined;
   const index = findingIndex(analysis);
   const range = diagnostic.range;
