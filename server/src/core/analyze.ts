@@ -5,7 +5,7 @@ import type { AnalysisOptions, Finding, Fix, FsView, Span } from './types';
 import type { EffectiveRuleset, PolicyModel } from './model';
 import { LineIndex } from './text/lines';
 import { detect, keysLookLikePolicy } from './detect';
-import { buildLoaderView, nodeSpan, parseStream } from './yaml/parse';
+import { buildLoaderView, nodeSpan, parseStream, pointerOf } from './yaml/parse';
 import type { LoaderView } from './yaml/parse';
 import { complexKeyProblems, validateSchema } from './policy/schema';
 import { extractPolicy } from './policy/extract';
@@ -148,8 +148,7 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
   analysis.model = model;
   for (const v of validateProcessAndFilesystem(model)) emit(makeFinding('openshell-validation', v.span, v.message, { yamlPath: v.yamlPath, subject: v.subject }));
   for (const v of [...validateNetwork(loader.value), ...validateReservedKeys(loader.value)]) {
-    const pointer = v.path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-    const origin = loader.origins.get(pointer);
+    const origin = loader.origins.get(pointerOf(v.path));
     // A violation about a key (e.g. a reserved policy name) underlines the key, anything else the value.
     const span = origin ? (typeof v.path[v.path.length - 1] === 'string' && origin.keySpan && !origin.scalarText ? origin.keySpan : origin.span) : rootSpan;
     emit(makeFinding('openshell-validation', span, v.message, { yamlPath: v.path, subject: v.message }));

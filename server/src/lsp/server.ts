@@ -26,7 +26,7 @@ import type { OutlineNode } from '../core/editor/outline';
 import { explanationMarkdown } from '../core/editor/explain-text';
 import { code, toPlainText } from '../core/editor/markdown';
 import {
-  DEFAULT_SETTINGS, mergeSettings, pinnedDebounce, settingsFromDidChange, settingsFromInitializationOptions,
+  DEFAULT_SETTINGS, initializationFlag, mergeSettings, pinnedDebounce, settingsFromDidChange, settingsFromInitializationOptions,
   type Settings,
 } from './settings';
 import {
@@ -411,11 +411,11 @@ export function startServer(connection: Connection, bundleDir: string): void {
     initSettings = settingsFromInitializationOptions(params.initializationOptions);
     pinned = pinnedDebounce(params.initializationOptions);
     // VS Code's client says whether the workspace is trusted; other clients do not, and are trusted.
-    workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
+    workspaceTrusted = initializationFlag(params.initializationOptions, 'workspaceTrusted');
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders.set(folderUris);
     // The first analysis a user waits for should run warm: prime the JIT now (see warm-up.ts).
-    if ((params.initializationOptions as { warmUp?: unknown } | undefined)?.warmUp !== false) {
+    if (initializationFlag(params.initializationOptions, 'warmUp')) {
       const warm = warmUp(WARM_UP_BUDGET_MS);
       connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
     }

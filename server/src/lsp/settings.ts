@@ -61,6 +61,11 @@ export function pinnedDebounce(initializationOptions: unknown): number | undefin
   return typeof d === 'number' && Number.isFinite(d) && d >= 0 ? Math.min(d, MAX_DEBOUNCE_MS) : undefined;
 }
 
+/** A yes/no initializationOptions flag that is on unless the client sends `false` (`warmUp`, `workspaceTrusted`). */
+export function initializationFlag(initializationOptions: unknown, name: 'warmUp' | 'workspaceTrusted'): boolean {
+  return !isObject(initializationOptions) || initializationOptions[name] !== false;
+}
+
 /** initializationOptions may hold the settings directly or under `landlockLens` / `settings`. */
 export function settingsFromInitializationOptions(initializationOptions: unknown): unknown {
   if (!isObject(initializationOptions)) return undefined;

@@ -180,9 +180,10 @@ export function configureForFile(filePath: string, base: AnalysisOptions = {}, {
   if (Object.keys(levels).length > 0) options.ruleLevels = levels;
   const configProblems = [...lookup.problems];
   let treeStamp = '';
+  const treeListingSpan = lookup.valueSpans.treeListing ?? { start: 0, end: 0 };
   if (config.treeListing !== undefined && !readNamedFiles) {
     configProblems.push({
-      ...configProblem(lookup.valueSpans.treeListing ?? { start: 0, end: 0 },
+      ...configProblem(treeListingSpan,
         'The tree listing is not read: the workspace is not trusted (Restricted Mode). Files are analysed with the standard-image assumptions until you trust the workspace.', 'treeListing-untrusted'),
       severity: 'warning',
     });
@@ -199,7 +200,7 @@ export function configureForFile(filePath: string, base: AnalysisOptions = {}, {
       options.view = hit.view;
       treeStamp = `${file}@${mtimeMs}`;
     } catch (error) {
-      configProblems.push(configProblem(lookup.valueSpans.treeListing ?? { start: 0, end: 0 },
+      configProblems.push(configProblem(treeListingSpan,
         `The tree listing cannot be read (${error instanceof Error ? error.message : String(error)}); files are analysed with the standard-image assumptions.`, 'treeListing'));
     }
   }

@@ -29,11 +29,10 @@ export function extractPolicy(view: LoaderView): PolicyModel {
     return { value, span: o?.span ?? EMPTY, keySpan: o?.keySpan ?? o?.span ?? EMPTY };
   };
 
-  /** Any scalar is a string to serde (`123` -> "123"); maps and lists are not. */
-  const scalarText = (pointer: string, v: unknown): string | undefined => {
-    if (isObject(v) || Array.isArray(v)) return undefined;
-    return origin(pointer)?.scalarText ?? (v == null ? '' : String(v));
-  };
+  /** Any scalar is a string to serde (`123` -> "123"), in its source spelling; maps and lists are not. */
+  const isCollection = (v: unknown) => isObject(v) || Array.isArray(v);
+  const textOf = (o: NodeOrigin | undefined, v: unknown): string => o?.scalarText ?? (v == null ? '' : String(v));
+  const scalarText = (pointer: string, v: unknown): string | undefined => (isCollection(v) ? undefined : textOf(origin(pointer), v));
 
   let version: Located<number> | undefined;
   if (typeof root.version === 'number' && Number.isInteger(root.version)) version = located('/version', root.version);
@@ -60,12 +59,12 @@ export function extractPolicy(view: LoaderView): PolicyModel {
       const entries: PathEntry[] = list === 'read_only' ? filesystem.readOnly : filesystem.readWrite;
       let otherItems = 0;
       items.forEach((item, index) => {
-        if (isObject(item) || Array.isArray(item)) {
+        if (isCollection(item)) {
           otherItems++; // a path must be a scalar; the schema check says so
           return;
         }
         const itemOrigin = view.origins.child(pointer, index);
-        const raw = itemOrigin?.scalarText ?? (item == null ? '' : String(item));
+        const raw = textOf(itemOrigin, item);
         entries.push({
           list,
           index,

@@ -137,8 +137,7 @@ export function validateSchema(view: LoaderView, rootFallback: Span): SchemaProb
     switch (error.keyword) {
       case 'additionalProperties': {
         const prop = String((error.params as { additionalProperty: string }).additionalProperty);
-        const childPointer = `${error.instancePath}/${prop.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-        const child = view.origins.get(childPointer);
+        const child = view.origins.child(error.instancePath, prop);
         const names = Object.keys((parentSchema?.properties as Record<string, unknown>) ?? {});
         add({ message: prefixed(segments, `unknown field \`${prop}\`, expected ${oneOf(names)}`), span: child?.keySpan ?? span, yamlPath: [...segments, prop], subject: prop });
         break;

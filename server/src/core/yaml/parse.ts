@@ -164,7 +164,7 @@ export interface DuplicateKey {
   firstSpan: Span;
 }
 
-/** Where values came from, by JSON pointer (RFC 6901). A Map is one; so is the lazy lookup below. */
+/** Where values came from, by JSON pointer (RFC 6901): recorded in a map, or looked up on demand (below). */
 export interface OriginLookup {
   get(pointer: string): NodeOrigin | undefined;
   /** The origin of the item or value `segment` (an index or an unescaped key) of the container at `pointer`. */
@@ -205,6 +205,11 @@ export function escapePointer(segment: string | number): string {
   // Most keys need no escaping: skip the two regex passes (this runs once per mapping key).
   if (s.indexOf('~') < 0 && s.indexOf('/') < 0) return s;
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The JSON pointer of a path of keys and indexes (`['a', 0]` -> `/a/0`). */
+export function pointerOf(segments: readonly (string | number)[]): string {
+  return segments.map((segment) => '/' + escapePointer(segment)).join('');
 }
 
 /** Past this depth the loader view holds null: nothing a policy needs lives this deep. */
@@ -267,7 +272,7 @@ function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<Loa
   let expanded = 0;
   /** Keys and indexes from the root to the node being converted: a pointer is only spelled out when needed. */
   const path: (string | number)[] = [];
-  const pointer = () => path.map((segment) => '/' + escapePointer(segment)).join('');
+  const pointer = () => pointerOf(path);
 
   const convert = (node: unknown, keySpan: Span | undefined, depth: number, viaAlias = false): unknown => {
     let target = node;
