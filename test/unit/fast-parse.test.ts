@@ -86,3 +86,19 @@ test('the fast reader agrees with the yaml library on every fixture and on seede
   // Both outcomes must be exercised: many mutations stay in the subset, many leave it.
   assert.ok(accepted > total * 0.2 && accepted < total * 0.95, `accepted ${accepted} of ${total}`);
 });
+
+test('plain scalars end where the yaml library ends them: comments, keys, colons inside, flow indicators', () => {
+  const cases = [
+    'a: b  # two spaces before the comment\n', 'a: b #c\n', 'a: b# not a comment\n', 'a: b:c\n', 'a: x :y\n', 'a: b   \n',
+    'a: /p:q/r # c\n', 'a:\n  - /x y z\n  - /x:y:z:\n', '"q": v\n', 'a: [x:y, z]\n', 'a: {k: v:w, l: m}\n', 'a: [b, c]  # c\n',
+    'a: {k: v}\n', 'a: [x: y]\n', 'a: {k:, l: m}\n', 'a: [b:, c]\n', 'a: b: c\n', 'a : b\n', 'a: -x\n', 'a: :x\n', 'a: ?x\n', 'a: b',
+    'a: b\r\nc: d:\r\n  - e\r\n',
+  ];
+  let accepted = 0;
+  for (const text of cases) {
+    const res = compareReaders(text);
+    if (res.accepted) accepted++;
+    assert.equal(res.difference, undefined, JSON.stringify(text));
+  }
+  assert.ok(accepted >= cases.length - 8, `accepted ${accepted} of ${cases.length}`);
+});

@@ -6,9 +6,30 @@ import { join } from 'node:path';
 import { analyze, explain, parseTreeListing } from '../../server/src/core/index';
 import { ROOT, policy } from '../helpers';
 import { parseAllDocuments } from 'yaml';
+import { normalizePath } from '../../server/src/core/fsview/paths';
 
 const issue698 = readFileSync(join(ROOT, 'test/fixtures/examples/issue-698.yaml'), 'utf8');
 const SOUL = '/sandbox/.openclaw/workspace/SOUL.md';
+
+test('paths are normalised like openshell-core normalize_path: `//` and `.` components collapse, a trailing `/` goes', () => {
+  // The reference splits every path; normalizePath skips that when nothing would change. Every string of
+  // up to 7 characters over these 5 (line breaks included) must come out the same.
+  const reference = (p: string) => {
+    if (p === '') return p;
+    const joined = p.split('/').filter((c) => c !== '' && c !== '.').join('/');
+    return p.startsWith('/') ? '/' + joined : joined === '' ? '.' : joined;
+  };
+  const alphabet = ['/', '.', 'a', '\n', '\u2028'];
+  let checked = 0;
+  const visit = (p: string) => {
+    assert.equal(normalizePath(p), reference(p), JSON.stringify(p));
+    checked++;
+    if (p.length < 7) for (const c of alphabet) visit(p + c);
+  };
+  visit('');
+  assert.equal(checked, 97656);
+  assert.equal(normalizePath('/sandbox//a/./b/'), '/sandbox/a/b');
+});
 
 test('#698: SOUL.md is read-write, granted by /sandbox; the read_only entry is listed but overridden', () => {
   const e = explain(analyze(issue698), SOUL);

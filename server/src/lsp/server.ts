@@ -16,6 +16,7 @@ import type { Analysis, AnalysisOptions, Finding, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
 import { clearConfigCache, configureForFile } from '../node/config';
 import { warmUp } from './warm-up';
+import { AnalysedDocument } from './snapshot';
 import { CONFIG_FILE_NAMES } from '../core/config';
 import type { ConfiguredFile } from '../node/config';
 import { explain, primaryDocument } from '../core/explain';
@@ -105,7 +106,7 @@ interface CacheEntry {
   version: number;
   key: string;
   analysis: Analysis;
-  /** A snapshot of the analysed text: the live TextDocument is updated in place on every change. */
+  /** The analysed version (the live TextDocument is updated in place on every change), positions from the analysis. */
   doc: TextDocument;
   /** A glob or a `# landlock-lens: policy` modeline makes it a policy even while it is still empty. */
   policyLike: boolean;
@@ -297,7 +298,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
       version: doc.version,
       key: context.key,
       analysis,
-      doc: TextDocument.create(doc.uri, doc.languageId, doc.version, text),
+      doc: new AnalysedDocument(doc.uri, doc.languageId, doc.version, text, analysis.lines),
       policyLike: analysis.isPolicy || analysis.forcedPolicy,
     };
     analyses.set(doc.uri, entry);

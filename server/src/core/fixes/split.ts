@@ -19,9 +19,9 @@ import type { Finding, Fix, OffsetEdit } from '../types';
 import type { LandlockRule, PathEntry } from '../model';
 import type { CheckContext, Shadowing } from '../rules/checks';
 import type { Analysis } from '../analyze';
-import { hasParentComponent, isStrictlyUnder, joinPath, parentOf, selfAndAncestors } from '../fsview/paths';
+import { isStrictlyUnder, joinPath, parentOf, selfAndAncestors } from '../fsview/paths';
 import { PathResolver } from '../fsview/views';
-import { MAX_FILESYSTEM_PATHS, MAX_PATH_LENGTH } from '../policy/validate';
+import { MAX_FILESYSTEM_PATHS, MAX_PATH_LENGTH, isValidRulePath } from '../policy/validate';
 import { PROXY_BASELINE_READ_WRITE } from '../landlock/ruleset';
 import { TRUNCATE } from '../landlock/rights';
 import { combineEdits, includeWorkdirFalseEdits, isBlockItem, listChangeEdits, replaceScalarEdit, trailingComment } from './edits';
@@ -93,10 +93,6 @@ function groupShadowings(shadowings: Shadowing[]): Shadowing[][] {
     else groups.set(root, [s]);
   });
   return [...groups.values()];
-}
-
-function validRulePath(path: string): boolean {
-  return path.startsWith('/') && !hasParentComponent(path) && new TextEncoder().encode(path).length <= MAX_PATH_LENGTH;
 }
 
 export function planSplits(ctx: SplitContext, shadowings: Shadowing[]): SplitPlan[] {
@@ -220,7 +216,7 @@ function planGroup(ctx: SplitContext, group: Shadowing[]): SplitPlan {
         plan.alreadyWritable.push(child);
         continue;
       }
-      if (!validRulePath(child)) {
+      if (!isValidRulePath(child)) {
         plan.blocked ??= `The entry \`${child}\` cannot be listed in a policy (OpenShell accepts absolute paths of at most ${MAX_PATH_LENGTH} bytes without \`..\`).`;
         continue;
       }

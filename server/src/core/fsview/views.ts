@@ -131,8 +131,12 @@ export class PathResolver {
   constructor(readonly view: FsView) {}
 
   resolve(path: string): Resolution {
+    // Cache keys are normalised paths, so a path found as it is needs no normalising: most lookups
+    // (every entry's parent, paths the model normalised already) are hits.
+    const asGiven = this.cache.get(path);
+    if (asGiven) return asGiven;
     const key = normalizePath(path);
-    const hit = this.cache.get(key);
+    const hit = key === path ? undefined : this.cache.get(key);
     if (hit) return hit;
     const result = this.walk(key);
     this.cache.set(key, result);

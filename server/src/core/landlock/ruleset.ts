@@ -3,10 +3,10 @@
 // bound to the inode the path resolves to, with rights cut to file rights for non-directories.
 import type { EffectiveRuleset, LandlockRule, ListName, PathEntry, PolicyModel } from '../model';
 import type { GrantSource, Span } from '../types';
-import { hasParentComponent, normalizePath } from '../fsview/paths';
+import { normalizePath } from '../fsview/paths';
 import type { PathResolver } from '../fsview/views';
 import { FILE_RIGHTS, READ_ACCESS, handledForAbi } from './rights';
-import { utf8Length } from '../policy/validate';
+import { isValidRulePath } from '../policy/validate';
 
 // OpenShell crates/openshell-sandbox/src/lib.rs:1420-1480 @2f7fb65
 export const PROXY_BASELINE_READ_ONLY = ['/usr', '/lib', '/etc', '/app', '/var/log', '/proc', '/dev/urandom'];
@@ -34,14 +34,9 @@ export function baselineApplies(model: PolicyModel, gpu: boolean): boolean {
   return model.networkPolicies.count > 0 || gpu;
 }
 
-const MAX_PATH_BYTES = 4096;
-/** A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair 4 for 2): shorter strings need no count. */
-const ALWAYS_WITHIN_PATH_BYTES = Math.floor(MAX_PATH_BYTES / 3);
-
-/** Absolute, no `..` component, at most 4096 bytes: what validate_sandbox_policy lets through. */
+/** An entry whose path validate_sandbox_policy lets through (the others never reach Landlock). */
 export function isLandlockablePath(entry: PathEntry): boolean {
-  const raw = entry.raw;
-  return raw.startsWith('/') && !hasParentComponent(raw) && (raw.length <= ALWAYS_WITHIN_PATH_BYTES || utf8Length(raw) <= MAX_PATH_BYTES);
+  return isValidRulePath(entry.raw);
 }
 
 export function effectiveIncludeWorkdir(model: PolicyModel): boolean {
@@ -94,7 +89,7 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
   const includeWorkdir = effectiveIncludeWorkdir(model);
   const workdir = normalizePath(options.workdir);
   let workdirAdded = false;
-  if (includeWorkdir && workdir.startsWith('/') && !rw.some((r) => normalizePath(r.raw) === workdir)) {
+  if (includeWorkdir && workdir.startsWith('/') && !rw.some((r) => (r.entry?.normalized ?? normalizePath(r.raw)) === workdir)) {
     const span = model.filesystem.includeWorkdir?.keySpan ?? model.filesystem.keySpan;
     rw.push({ raw: workdir, access: 'read_write', source: 'workdir', span });
     workdirAdded = true;
@@ -119,7 +114,7 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
 
   const identitySet = !!(model.process.runAsUser?.value || model.process.runAsGroup?.value);
   for (const pending of [...ro, ...rw]) {
-    const path = normalizePath(pending.raw);
+    const path = pending.entry?.normalized ?? normalizePath(pending.raw);
     const resolution = options.resolver.resolve(path);
     let boundTo: string | null = resolution.path;
     let boundKind = resolution.kind;

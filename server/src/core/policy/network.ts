@@ -23,6 +23,7 @@
 //   * `failed to convert network middleware config` (protobuf Struct conversion of `config`);
 //   * endpoint ambiguity across rules (ambiguity.rs, a separate FAILED_PRECONDITION check);
 //   * the supervisor's own L7 validation when it builds OPA data (l7/mod.rs).
+import { utf8Length } from './validate';
 
 export interface Violation {
   message: string;
@@ -103,14 +104,6 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return n;
-}
 
 // ---------------------------------------------------------------------------
 // Rust std `IpAddr::from_str` (library/core/src/net/parser.rs)

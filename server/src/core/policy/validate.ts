@@ -16,17 +16,35 @@ export interface LocatedViolation {
 
 const utf8 = new TextEncoder();
 
-/** UTF-8 byte length without allocating (Rust's `str::len`). */
+/**
+ * UTF-8 byte length without allocating (Rust's `str::len`); a lone surrogate counts as the 3 bytes of
+ * the U+FFFD it becomes when encoded, exactly as TextEncoder counts.
+ */
 export function utf8Length(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) { n += 2; i++; } // surrogate pair: 4 bytes for 2 code units
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) { n += 2; i++; } // a pair: 4 bytes for 2 code units
     else n += 2;
   }
   return n;
+}
+
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair 4 for 2): shorter paths need no count. */
+const ALWAYS_WITHIN_PATH_LENGTH = Math.floor(MAX_PATH_LENGTH / 3);
+
+/** Whether a path is over OpenShell's 4,096-byte limit; counts bytes only when it could be. */
+export function exceedsPathLength(path: string): boolean {
+  return path.length > ALWAYS_WITHIN_PATH_LENGTH && utf8Length(path) > MAX_PATH_LENGTH;
+}
+
+/** Absolute, no `..` component, at most 4,096 bytes: a path validate_sandbox_policy lets through. */
+export function isValidRulePath(path: string): boolean {
+  return path.startsWith('/') && !hasParentComponent(path) && !exceedsPathLength(path);
 }
 
 /** `{path}` in the length message: cut to 77 bytes + "..." when longer than 80 bytes, on a char boundary. */
@@ -72,10 +90,9 @@ export function validateProcessAndFilesystem(model: PolicyModel): LocatedViolati
     out.push({ message: `too many filesystem paths (${count} > ${MAX_FILESYSTEM_PATHS})`, span: fs.keySpan ?? { start: 0, end: 0 }, yamlPath: ['filesystem_policy'], subject: String(count) });
   }
   for (const entry of [...fs.readOnly, ...fs.readWrite]) {
-    const length = utf8Length(entry.raw);
     const at = { span: entry.span, yamlPath: entry.yamlPath, subject: entry.raw };
-    if (length > MAX_PATH_LENGTH) {
-      out.push({ message: `path exceeds maximum length (${length} > ${MAX_PATH_LENGTH}): ${truncateForMessage(entry.raw)}`, ...at });
+    if (exceedsPathLength(entry.raw)) {
+      out.push({ message: `path exceeds maximum length (${utf8Length(entry.raw)} > ${MAX_PATH_LENGTH}): ${truncateForMessage(entry.raw)}`, ...at });
       continue; // OpenShell skips the other checks for this path
     }
     if (!entry.raw.startsWith('/')) {

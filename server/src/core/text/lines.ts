@@ -13,17 +13,7 @@ export class LineIndex {
   private readonly lineStarts: number[];
 
   constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (ch === 10 /* \n */) {
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = starts;
+    this.lineStarts = text.includes('\r') ? lineStartsAnyBreak(text) : lineStartsLf(text);
   }
 
   get lineCount(): number {
@@ -39,15 +29,31 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    const start = this.lineStarts[low];
+    return { line: low, character: this.beforeLineBreak(clamped, start) - start };
   }
 
+  /** A character past the end of its line means the line's end (LSP), never the next line. */
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.lineStarts.length) return this.text.length;
     const start = this.lineStarts[position.line];
+    if (position.character <= 0) return start;
     const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.text.length;
-    return Math.min(start + Math.max(0, position.character), next);
+    return this.beforeLineBreak(Math.min(start + position.character, next), start);
+  }
+
+  /**
+   * An offset inside or after a line's break, moved back to where the break starts: LSP has no
+   * position between CR and LF (vscode-languageserver-textdocument's rule, which this mirrors).
+   */
+  private beforeLineBreak(offset: number, lineStart: number): number {
+    while (offset > lineStart) {
+      const c = this.text.charCodeAt(offset - 1);
+      if (c !== 10 && c !== 13) break;
+      offset--;
+    }
+    return offset;
   }
 
   /** 1-based line and column, for humans and the CLI's JSON. */
@@ -66,4 +72,28 @@ export class LineIndex {
     const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
     return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
   }
+}
+
+// Two ways, because most policies have no CR: searching for LF with indexOf runs natively, while a loop
+// over every character runs in V8's interpreter in a fresh process (the first analysis a user waits for).
+
+function lineStartsLf(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
+}
+
+/** CR LF, a lone CR and LF each end a line. */
+function lineStartsAnyBreak(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (ch === 10 /* \n */) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }
