@@ -113,6 +113,22 @@ test('fix: two groups whose splits both edit read_write are applied one after th
   assert.equal(access(out, '/sandbox/work/file.txt'), 'read-write');
 });
 
+test('the split is planned only when fixes are read, and a rule-level override keeps it', () => {
+  const text = policy('  read_only:\n    - /usr\n    - /sandbox/.openclaw/workspace/SOUL.md\n  read_write:\n    - /sandbox\n');
+  let listed = 0;
+  const counting = { ...TREE, description: TREE.description, kind: (p: string) => TREE.kind(p), readlink: (p: string) => TREE.readlink(p), list: (d: string) => (listed++, TREE.list(d)) };
+  const plain = analyze(text, { view: counting });
+  assert.equal(listed, 0, 'diagnostics alone list no directory');
+  const [f] = shadowed(plain);
+  assert.match(f.fixes[0].title, /^Split read_write `\/sandbox`/);
+  assert.ok(listed > 0);
+  const demoted = analyze(text, { view: TREE, ruleLevels: { 'shadowed-read-only': 'warning' } });
+  const [w] = shadowed(demoted);
+  assert.equal(w.severity, 'warning');
+  assert.deepEqual(w.fixes, f.fixes, 'the same split, planned once for the demoted copy');
+  assert.deepEqual(JSON.parse(JSON.stringify(w.related)), JSON.parse(JSON.stringify(f.related)));
+});
+
 test('split without a listing: still offered, not preferred, says siblings are unknown, names the directories in a comment', () => {
   const text = policy('  read_only:\n    - /sandbox/.openclaw/workspace/SOUL.md\n  read_write:\n    - /sandbox\n');
   const a = analyze(text);

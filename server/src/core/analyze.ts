@@ -19,6 +19,7 @@ import { makeFinding, runChecks } from './rules/checks';
 import type { Shadowing } from './rules/checks';
 import { ruleMeta } from './rules/catalogue';
 import { applyRuleLevels } from './rules/levels';
+import { FindingWithLazyFixes } from './rules/lazy-fixes';
 import { splitFixesFor } from './fixes/split';
 
 /** Files larger than this are not analysed (OpenShell's own limit on a serialised policy is 256 KiB). */
@@ -166,17 +167,8 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
   // fixes (a code action, the CLI's output), not on every keystroke's diagnostics.
   const shadowings = analysis.shadowings;
   let splitFixes: Map<number, Fix[]> | undefined;
-  for (const f of shadowFindings) {
-    const own = f.fixes;
-    let resolved: Fix[] | undefined;
-    Object.defineProperty(f, 'fixes', {
-      enumerable: true,
-      configurable: true,
-      get: () => (resolved ??= [...own, ...((splitFixes ??= splitFixesFor(ctx, shadowings)).get(f.span.start) ?? [])]),
-      set: (value: Fix[]) => { resolved = value; },
-    });
-    emit(f);
-  }
+  const splitFixesOf = (f: Finding) => (splitFixes ??= splitFixesFor(ctx, shadowings)).get(f.span.start) ?? [];
+  for (const f of shadowFindings) emit(new FindingWithLazyFixes(f, splitFixesOf));
 }
 
 

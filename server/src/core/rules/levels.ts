@@ -1,10 +1,8 @@
 // Rule levels from settings or the project configuration, shared by analyze() and suppressions.
 import type { Finding, Severity } from '../types';
+import { withSeverity } from './lazy-fixes';
 
-/**
- * Per-rule severity overrides ('off' drops the rule). Copies property descriptors rather than values,
- * so a finding's lazily computed fixes stay lazy.
- */
+/** Per-rule severity overrides ('off' drops the rule). Lazily planned fixes stay lazy. */
 export function applyRuleLevels(findings: Finding[], levels: Record<string, Severity | 'off'> | undefined): Finding[] {
   if (!levels) return findings;
   const out: Finding[] = [];
@@ -15,9 +13,7 @@ export function applyRuleLevels(findings: Finding[], levels: Record<string, Seve
       out.push(f);
       continue;
     }
-    const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(f)) as Finding;
-    copy.severity = level;
-    out.push(copy);
+    out.push(withSeverity(f, level));
   }
   return out;
 }
