@@ -22,16 +22,34 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(clamped);
+    const start = this.lineStarts[line];
+    return { line, character: this.beforeLineBreak(clamped, start) - start };
+  }
+
+  /**
+   * The line holding an offset. Lookups come in runs on one line or the next (a range's start and end,
+   * findings in text order), so the last answer is tried first: a binary search per lookup was most of
+   * the cost of converting the first diagnostics of a fresh process.
+   */
+  private lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last] <= offset) {
+      if (last + 1 >= starts.length || offset < starts[last + 1]) return last;
+      if (last + 2 >= starts.length || offset < starts[last + 2]) return (this.lastLine = last + 1);
+    }
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
+      if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    const start = this.lineStarts[low];
-    return { line: low, character: this.beforeLineBreak(clamped, start) - start };
+    return (this.lastLine = low);
   }
+
+  private lastLine = 0;
 
   /** A character past the end of its line means the line's end (LSP), never the next line. */
   offsetAt(position: Position): number {
