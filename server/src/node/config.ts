@@ -46,10 +46,11 @@ export function findConfigFile(dir: string): string | undefined {
   for (;;) {
     for (const name of CONFIG_FILE_NAMES) {
       const candidate = path.join(current, name);
+      // Most directories have none: no exception (and its stack trace) per directory and name.
       try {
-        if (statSync(candidate).isFile()) return candidate;
+        if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
       } catch {
-        // not there: keep looking
+        // unreadable (permissions, a name too long): keep looking
       }
     }
     const parent = path.dirname(current);
