@@ -104,7 +104,6 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-
 // ---------------------------------------------------------------------------
 // Rust std `IpAddr::from_str` (library/core/src/net/parser.rs)
 // ---------------------------------------------------------------------------

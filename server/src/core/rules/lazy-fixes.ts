@@ -4,9 +4,10 @@
 import type { Finding, Fix, RelatedLocation, Severity, Span } from '../types';
 
 /**
- * A finding like any other, except that `fixes` is an accessor on the class, adding the fixes that
- * `more(finding)` plans to the finding's own on first read (one function serves every finding). (Defining that accessor on each finding object
- * instead turned every one into a dictionary-mode object: three times the memory, slower to read.)
+ * A finding like any other, except that `fixes` is an accessor on the class: on first read it adds
+ * the fixes `more(finding)` plans to the finding's own (one function serves every finding). Defining
+ * that accessor on each finding object instead turned every one into a dictionary-mode object: three
+ * times the memory, slower to read.
  */
 export class FindingWithLazyFixes implements Finding {
   ruleId: string;

@@ -11,6 +11,8 @@ export interface Position {
 export class LineIndex {
   /** Offset at which each line starts. A line ends at \n, \r\n or a lone \r (as LSP counts). */
   private readonly lineStarts: number[];
+  /** The line of the last lookup (see lineOf). */
+  private lastLine = 0;
 
   constructor(private readonly text: string) {
     this.lineStarts = text.includes('\r') ? lineStartsAnyBreak(text) : lineStartsLf(text);
@@ -48,8 +50,6 @@ export class LineIndex {
     }
     return (this.lastLine = low);
   }
-
-  private lastLine = 0;
 
   /** A character past the end of its line means the line's end (LSP), never the next line. */
   offsetAt(position: Position): number {
