@@ -3,15 +3,15 @@
 // what a user sees: the squiggle, the Problems panel, the hover, the split quick fix and its result.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CodeServer, openBrowser, type BrowserSession } from './codeserver';
+import { startVsCodeSession, type VsCodeSession } from './codeserver';
 import {
-  CHROMIUM_BIN, CLI_JS, CODE_SERVER_BIN, POLICY_NAME, ROOT, SCREENSHOT_DIR, SOUL, SPLIT_SIBLINGS, TREE_NAME, VSIX,
+  CHROMIUM_BIN, CLI_JS, CODE_SERVER_BIN, POLICY_NAME, ROOT, SOUL, SPLIT_SIBLINGS, TREE_NAME, VSIX,
   cliCheck, makeWorkspace, missingReason, skipOption, type Workspace,
 } from './harness';
-import { Workbench } from './workbench';
+import type { Workbench } from './workbench';
 import { issue698 } from './expect';
 
 const missing = missingReason('code-server + Chromium', [CODE_SERVER_BIN, CHROMIUM_BIN, VSIX, CLI_JS]);
@@ -20,8 +20,7 @@ const DOCS_IMAGE = join(ROOT, 'docs', 'images', 'vscode-hover.png');
 
 describe('VS Code (code-server in Chromium) with the packaged .vsix', { skip: skipOption(missing) }, () => {
   let ws: Workspace;
-  let cs: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
+  let session: VsCodeSession | undefined;
   let wb: Workbench;
   // 1-based, as the editor shows them.
   let line = 0;
@@ -30,32 +29,17 @@ describe('VS Code (code-server in Chromium) with the packaged .vsix', { skip: sk
   // Generous bounds (a run takes ~25 s) so that a hung browser fails the suite instead of CI's clock.
   before(async () => {
     if (missing) throw new Error(missing);
-    // Shots of an earlier run would mix with this run's (numbering, stale …-FAILED files).
-    for (const f of existsSync(SCREENSHOT_DIR) ? readdirSync(SCREENSHOT_DIR) : []) {
-      if (f.startsWith('vscode-')) rmSync(join(SCREENSHOT_DIR, f));
-    }
     ws = makeWorkspace('vscode');
     line = ws.soul.line + 1;
     column = ws.soul.character + 4;
-    cs = new CodeServer();
-    await cs.installExtension(VSIX);
-    await cs.start(ws.dir);
-    browser = await openBrowser(cs.url);
-    wb = new Workbench(browser.page, 'vscode');
-    await wb.step('workbench loads', () => wb.waitForWorkbench());
-    await wb.step(`open ${POLICY_NAME}`, () => wb.openFile(POLICY_NAME));
+    session = await startVsCodeSession('vscode', ws.dir, POLICY_NAME);
+    wb = session.wb;
   }, { timeout: 180_000 });
 
   after(async () => {
-    await browser?.close();
-    await cs?.stop();
+    // Logs are written next to the screenshots, for whoever debugs a failure.
+    await session?.close();
     ws?.remove();
-    // Logs next to the screenshots, for whoever debugs a failure.
-    if (cs) {
-      mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      writeFileSync(join(SCREENSHOT_DIR, 'vscode-code-server.log'), cs.serverLog());
-      writeFileSync(join(SCREENSHOT_DIR, 'vscode-extension.log'), cs.extensionLog);
-    }
   }, { timeout: 60_000 });
 
   it('underlines the SOUL.md entry with an error squiggle', { timeout: 90_000 }, async () => {

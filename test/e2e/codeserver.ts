@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_BIN, CODE_SERVER_BIN, killTree, processesMentioning, run, waitFor } from './harness';
+import { CHROMIUM_BIN, CODE_SERVER_BIN, SCREENSHOT_DIR, VSIX, killTree, processesMentioning, run, waitFor } from './harness';
+import { Workbench } from './workbench';
 
 /** User settings that keep the offline workbench quiet (no gallery, telemetry or welcome page). */
 const USER_SETTINGS = {
@@ -27,6 +28,14 @@ const USER_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+export interface CodeServerOptions {
+  /**
+   * Keep VS Code's workspace trust (off by default: every other test works in a trusted workspace).
+   * The folder then opens in Restricted Mode, without the startup prompt.
+   */
+  workspaceTrust?: boolean;
+}
+
 export class CodeServer {
   private profile = mkdtempSync(join(tmpdir(), 'landlock-lens-cs-'));
   private proc?: ChildProcess;
@@ -35,16 +44,18 @@ export class CodeServer {
 
   private args(): string[] {
     return [
-      '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      ...(this.options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', join(this.profile, 'user'), '--extensions-dir', join(this.profile, 'ext'),
       '--config', join(this.profile, 'config.yaml'),
     ];
   }
 
-  constructor() {
+  constructor(private readonly options: CodeServerOptions = {}) {
     mkdirSync(join(this.profile, 'user', 'User'), { recursive: true });
-    writeFileSync(join(this.profile, 'user', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    const settings = options.workspaceTrust ? { ...USER_SETTINGS, 'security.workspace.trust.startupPrompt': 'never' } : USER_SETTINGS;
+    writeFileSync(join(this.profile, 'user', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     // An empty config keeps code-server from writing ~/.config/code-server/config.yaml.
     writeFileSync(join(this.profile, 'config.yaml'), '');
   }
@@ -145,6 +156,47 @@ export async function openBrowser(url: string): Promise<BrowserSession> {
     return { browser, page, close: kill };
   } catch (e) {
     await kill();
+    throw e;
+  }
+}
+
+/**
+ * One VS Code test session: the packaged .vsix installed into a fresh code-server profile, the folder
+ * open in Chromium, `file` open in an editor. Screenshots are named `<prefix>-NN-<step>.png` (an
+ * earlier run's are removed first); close() writes code-server's and the extension's logs next to them.
+ */
+export interface VsCodeSession {
+  cs: CodeServer;
+  browser: BrowserSession;
+  wb: Workbench;
+  close(): Promise<void>;
+}
+
+export async function startVsCodeSession(prefix: string, folder: string, file: string, options: CodeServerOptions = {}): Promise<VsCodeSession> {
+  // Only this session's files: `vscode-01-…` but not `vscode-trust-01-…`.
+  const own = new RegExp(`^${prefix}-(\\d\\d-|code-server\\.log$|extension\\.log$)`);
+  for (const f of existsSync(SCREENSHOT_DIR) ? readdirSync(SCREENSHOT_DIR) : []) {
+    if (own.test(f)) rmSync(join(SCREENSHOT_DIR, f));
+  }
+  const cs = new CodeServer(options);
+  let browser: BrowserSession | undefined;
+  const close = async () => {
+    await browser?.close();
+    await cs.stop();
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    writeFileSync(join(SCREENSHOT_DIR, `${prefix}-code-server.log`), cs.serverLog());
+    writeFileSync(join(SCREENSHOT_DIR, `${prefix}-extension.log`), cs.extensionLog);
+  };
+  try {
+    await cs.installExtension(VSIX);
+    await cs.start(folder);
+    browser = await openBrowser(cs.url);
+    const wb = new Workbench(browser.page, prefix);
+    await wb.step('workbench loads', () => wb.waitForWorkbench());
+    await wb.step(`open ${file}`, () => wb.openFile(file));
+    return { cs, browser, wb, close };
+  } catch (e) {
+    await close();
     throw e;
   }
 }

@@ -65,6 +65,19 @@ export class Workbench {
     await this.page.locator('.editor-instance .monaco-editor .view-lines .view-line').first().waitFor({ timeout: 30_000 });
   }
 
+  /** Runs a command by its title from the Command Palette (F1), as a user would. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await this.page.keyboard.type(title);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
   /** Puts the cursor at a 1-based line:column with Go to Line (Ctrl+G), the reliable way. */
   async gotoLine(line: number, column: number): Promise<void> {
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -132,23 +145,41 @@ export class Workbench {
 
   /** Waits for a Problems row with the rule id at a 1-based line and returns its text. */
   async expectProblem(ruleId: string, line: number, timeoutMs = 15_000): Promise<string> {
-    await this.openProblems();
     const at = `[Ln ${line}, `;
-    return waitFor(async () => (await this.problemRows()).find((r) => r.includes(ruleId) && r.includes(at)), {
+    return this.expectProblemRow((r) => r.includes(ruleId) && r.includes(at), `rule id ${ruleId} at line ${line}`, timeoutMs);
+  }
+
+  /** A Problems panel row containing a text (any file, any line). */
+  async expectProblemText(text: string, timeoutMs = 15_000): Promise<string> {
+    return this.expectProblemRow((r) => r.includes(text), JSON.stringify(text), timeoutMs);
+  }
+
+  async expectNoProblem(ruleId: string, timeoutMs = 15_000): Promise<string[]> {
+    return this.expectNoProblemRow((r) => r.includes(ruleId), ruleId, timeoutMs);
+  }
+
+  async expectNoProblemText(text: string, timeoutMs = 15_000): Promise<string[]> {
+    return this.expectNoProblemRow((r) => r.includes(text), JSON.stringify(text), timeoutMs);
+  }
+
+  private async expectProblemRow(matches: (row: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+    await this.openProblems();
+    return waitFor(async () => (await this.problemRows()).find(matches), {
       timeoutMs,
-      what: `a Problems panel row with rule id ${ruleId} at line ${line}`,
+      what: `a Problems panel row with ${what}`,
       detail: async () => `Problems panel rows: ${JSON.stringify(await this.problemRows())}`,
     });
   }
 
-  async expectNoProblem(ruleId: string, timeoutMs = 15_000): Promise<string[]> {
+  /** Waits until no row matches; returns the rows then. */
+  private async expectNoProblemRow(matches: (row: string) => boolean, what: string, timeoutMs: number): Promise<string[]> {
     await this.openProblems();
     return waitFor(async () => {
       const rows = await this.problemRows();
-      return rows.some((r) => r.includes(ruleId)) ? undefined : rows;
+      return rows.some(matches) ? undefined : rows;
     }, {
       timeoutMs,
-      what: `the Problems panel to have no ${ruleId} row`,
+      what: `the Problems panel to have no ${what} row`,
       detail: async () => `Problems panel rows: ${JSON.stringify(await this.problemRows())}`,
     });
   }
@@ -224,6 +255,12 @@ export class Workbench {
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
     await rows.first().waitFor({ timeout: timeoutMs });
     return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Closes the quick-fix menu without applying anything. */
+  async closeQuickFixes(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
   async applyQuickFix(title: RegExp, line: number, column: number, timeoutMs = 15_000): Promise<string> {
