@@ -14,7 +14,7 @@ import { validateNetwork, validateReservedKeys } from './policy/network';
 import { buildRuleset } from './landlock/ruleset';
 import { AccessIndex } from './landlock/access';
 import { OPENSHELL_ABI } from './landlock/rights';
-import { PathResolver, standardImageView } from './fsview/views';
+import { resolverFor, standardImageView } from './fsview/views';
 import { makeFinding, runChecks } from './rules/checks';
 import type { Shadowing } from './rules/checks';
 import { ruleMeta } from './rules/catalogue';
@@ -60,6 +60,21 @@ export interface Analysis {
   options: ResolvedOptions;
 }
 
+/** Paths a shared resolver may hold beyond four per path of the policy before it starts afresh. */
+const SHARED_RESOLVER_SLACK = 10_000;
+
+const standardViews = new Map<string, FsView>();
+
+/** One standard-image view per workdir, so that analyses share its resolver (see resolverFor). */
+function sharedStandardView(workdir: string): FsView {
+  let view = standardViews.get(workdir);
+  if (!view) {
+    if (standardViews.size >= 16) standardViews.clear(); // workdirs are few; never let them pile up
+    standardViews.set(workdir, (view = standardImageView(workdir)));
+  }
+  return view;
+}
+
 export function resolveOptions(options: AnalysisOptions = {}): ResolvedOptions {
   const workdir = options.workdir || '/sandbox';
   const abi = options.abi ?? OPENSHELL_ABI;
@@ -67,7 +82,7 @@ export function resolveOptions(options: AnalysisOptions = {}): ResolvedOptions {
     workdir,
     gpu: !!options.gpu,
     abi: Number.isInteger(abi) && abi >= 1 && abi <= 7 ? abi : OPENSHELL_ABI,
-    view: options.view ?? standardImageView(workdir),
+    view: options.view ?? sharedStandardView(workdir),
     hasListing: !!options.view,
   };
 }
@@ -155,7 +170,10 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
     emit(makeFinding('openshell-validation', span, v.message, { yamlPath: v.path, subject: v.message }));
   }
 
-  const resolver = new PathResolver(options.view);
+  const resolver = resolverFor(options.view);
+  // The shared resolver keeps what earlier versions resolved; past a few times this policy's paths it
+  // holds mostly paths typed and gone.
+  if (resolver.size > SHARED_RESOLVER_SLACK + 4 * (model.filesystem.readOnly.length + model.filesystem.readWrite.length)) resolver.clear();
   const ruleset = buildRuleset(model, { workdir: options.workdir, gpu: options.gpu, abi: options.abi, resolver });
   const access = new AccessIndex(ruleset, resolver);
   analysis.ruleset = ruleset;
