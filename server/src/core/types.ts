@@ -50,7 +50,10 @@ export type PathKind = 'file' | 'directory' | 'symlink' | 'other' | 'missing' | 
 
 /**
  * What the analysis knows about the sandbox's filesystem. Implementations: a parsed tree listing,
- * the "standard image" defaults, a mapped local folder (adapter side, outside the core).
+ * the "standard image" defaults, a mapped local folder (adapter side, outside the core). Analyses made
+ * with the same view object share the paths it resolved (resolverFor), so its answers must not change
+ * while it is in use: make a new view when the filesystem it describes may have changed (the language
+ * server makes a mapped-folder view per analysis).
  */
 export interface FsView {
   /** lstat-like: the kind of the final component itself (a symlink is reported as 'symlink'). */

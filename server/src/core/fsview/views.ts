@@ -223,7 +223,7 @@ function detachedCopy(s: string): string {
 
 const resolvers = new WeakMap<FsView, PathResolver>();
 
-/** The resolver shared by every analysis made with a view (views are immutable). */
+/** The resolver shared by every analysis made with a view (whose answers must not change: see FsView). */
 export function resolverFor(view: FsView): PathResolver {
   let resolver = resolvers.get(view);
   if (!resolver) resolvers.set(view, (resolver = new PathResolver(view)));
