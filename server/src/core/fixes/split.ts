@@ -20,7 +20,7 @@ import type { LandlockRule, PathEntry } from '../model';
 import type { CheckContext, Shadowing } from '../rules/checks';
 import type { Analysis } from '../analyze';
 import { isStrictlyUnder, joinPath, parentOf, selfAndAncestors } from '../fsview/paths';
-import { PathResolver } from '../fsview/views';
+import { resolverFor } from '../fsview/views';
 import { MAX_FILESYSTEM_PATHS, MAX_PATH_LENGTH, isValidRulePath } from '../policy/validate';
 import { PROXY_BASELINE_READ_WRITE } from '../landlock/ruleset';
 import { TRUNCATE } from '../landlock/rights';
@@ -342,7 +342,7 @@ export function splitPlanFor(analysis: Analysis, finding: Pick<Finding, 'ruleId'
     if (!shadowing) continue;
     const view = analysis.options.view;
     const ctx: SplitContext = {
-      text: analysis.text, model: doc.model, ruleset: doc.ruleset, index: doc.access, resolver: new PathResolver(view),
+      text: analysis.text, model: doc.model, ruleset: doc.ruleset, index: doc.access, resolver: resolverFor(view),
       view, hasListing: analysis.options.hasListing, lines: analysis.lines, gpu: analysis.options.gpu,
     };
     const plan = planSplits(ctx, doc.shadowings).find((p) => p.shadowings.includes(shadowing));
