@@ -100,6 +100,13 @@ export function planSplits(ctx: SplitContext, shadowings: Shadowing[]): SplitPla
   return groupShadowings(shadowings).map((group) => planGroup(ctx, group));
 }
 
+/** The plan of the one group a shadowing belongs to (a hover asks for one; planning every group costs more). */
+function planSplitOf(ctx: SplitContext, shadowings: Shadowing[], shadowing: Shadowing): SplitPlan | undefined {
+  if (!ctx.ruleset.applied || ctx.model.filesystem.state !== 'present') return undefined;
+  const group = groupShadowings(shadowings).find((g) => g.includes(shadowing));
+  return group && planGroup(ctx, group);
+}
+
 function planGroup(ctx: SplitContext, group: Shadowing[]): SplitPlan {
   const { ruleset, view } = ctx;
   const protectedSet = new Set(group.map((s) => targetOf(ctx, s)));
@@ -345,7 +352,7 @@ export function splitPlanFor(analysis: Analysis, finding: Pick<Finding, 'ruleId'
       text: analysis.text, model: doc.model, ruleset: doc.ruleset, index: doc.access, resolver: resolverFor(view),
       view, hasListing: analysis.options.hasListing, lines: analysis.lines, gpu: analysis.options.gpu,
     };
-    const plan = planSplits(ctx, doc.shadowings).find((p) => p.shadowings.includes(shadowing));
+    const plan = planSplitOf(ctx, doc.shadowings, shadowing);
     return plan ? { plan, ctx } : undefined;
   }
   return undefined;
