@@ -9,6 +9,7 @@ import type { Analysis, AnalysisOptions, Finding, Fix, FsView, Severity } from '
 import { applyConfigIgnores, configAnalysisOptions, configProblem, ignoredRules, mergeSettings } from '../core/config';
 import type { CliSettings, LensConfig } from '../core/config';
 import { applySuppressions } from '../core/suppressions';
+import { byTextOrder } from '../core/rules/checks';
 import type { SuppressedFinding } from '../core/suppressions';
 import { clearConfigCache, configRelativePath, loadConfigFile, loadConfigFor, resolveFromConfig } from '../node/config';
 import type { ConfigLookup } from '../node/config';
@@ -124,11 +125,11 @@ export async function runCheck(args: string[], opts: CheckOptions, io: CheckIo):
     const analysis = analyze(text, options);
     if (!analysis.isPolicy && !target.explicit) continue; // directories and globs report policies only
     const sup = applySuppressions(analysis, { ruleLevels: config.rules });
-    const reported = applyConfigIgnores([...sup.findings, ...sup.problems], config, relPath).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    const reported = applyConfigIgnores([...sup.findings, ...sup.problems], config, relPath).sort(byTextOrder);
     const suppressed = sup.suppressed.filter((s) => applyConfigIgnores([s.finding], config, relPath).length > 0);
 
     // Fingerprints are numbered over every finding of the file, so hiding one never renumbers another.
-    const everything = [...reported, ...suppressed.map((s) => s.finding)].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    const everything = [...reported, ...suppressed.map((s) => s.finding)].sort(byTextOrder);
     const baselineFile = repoPath ?? display;
     const sarifFps = fingerprints(everything);
     const baselineFps = fingerprints(everything, baselineFile);

@@ -15,7 +15,7 @@ import { buildRuleset } from './landlock/ruleset';
 import { AccessIndex } from './landlock/access';
 import { OPENSHELL_ABI } from './landlock/rights';
 import { resolverFor, standardImageView } from './fsview/views';
-import { makeFinding, runChecks } from './rules/checks';
+import { byTextOrder, makeFinding, runChecks } from './rules/checks';
 import type { Shadowing } from './rules/checks';
 import { ruleMeta } from './rules/catalogue';
 import { applyRuleLevels } from './rules/levels';
@@ -143,7 +143,7 @@ export function analyze(text: string, options: AnalysisOptions = {}): Analysis {
 
   base.isPolicy = documents.some((d) => d.isPolicy) || (stream.errors.length > 0 && documents.every((d) => !d.loader));
   base.documents = documents;
-  base.findings = applyRuleLevels(findings, options.ruleLevels).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  base.findings = applyRuleLevels(findings, options.ruleLevels).sort(byTextOrder);
   return base;
 }
 

@@ -34,17 +34,12 @@ export class AnalysedDocument implements TextDocument {
   getLineRange(line: number): Range {
     if (line < 0) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const last = Math.min(line, this.lineCount - 1);
-    return { start: { line: last, character: 0 }, end: this.positionAt(this.lineEndOffset(last)) };
+    return { start: { line: last, character: 0 }, end: this.positionAt(this.lines.lineEnd(last)) };
   }
 
   getEOLCharacters(line: number): string {
     if (line < 0 || line >= this.lineCount) return '';
     const next = line + 1 < this.lineCount ? this.lines.lineStart(line + 1) : this.text.length;
-    return this.text.substring(this.lineEndOffset(line), next);
-  }
-
-  /** Where the line's content ends (before its line break). */
-  private lineEndOffset(line: number): number {
-    return this.lines.offsetAt({ line, character: Number.MAX_SAFE_INTEGER });
+    return this.text.substring(this.lines.lineEnd(line), next);
   }
 }

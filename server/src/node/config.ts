@@ -8,6 +8,7 @@ import { CONFIG_FILE_NAMES, applyConfigIgnores, configAnalysisOptions, configPro
 import type { LensConfig } from '../core/config';
 import type { Analysis, AnalysisOptions, Finding, FsView, Span } from '../core/index';
 import { applySuppressions } from '../core/suppressions';
+import { byTextOrder } from '../core/rules/checks';
 import { readTreeListing } from './views';
 
 export interface ConfigLookup {
@@ -215,7 +216,7 @@ export function configureForFile(filePath: string, base: AnalysisOptions = {}, {
       const { findings, problems } = applySuppressions(analysis, { ruleLevels: options.ruleLevels });
       // An analysis lists its findings in text order; only suppression problems need merging in (on
       // every keystroke, re-sorting what is sorted is not free in a fresh process).
-      const merged = problems.length === 0 ? findings : [...findings, ...problems].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+      const merged = problems.length === 0 ? findings : [...findings, ...problems].sort(byTextOrder);
       return applyConfigIgnores(merged, config, relPath);
     },
   };

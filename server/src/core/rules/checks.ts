@@ -39,6 +39,11 @@ export function makeFinding(ruleId: string, span: Span, message: string, extra: 
   };
 }
 
+/** Findings in text order: by where they start, then where they end. */
+export function byTextOrder(a: Finding, b: Finding): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end;
+}
+
 function lineOf(ctx: CheckContext, span: Span | undefined): number {
   return span ? ctx.lines.lineColumn(span.start).line : 0;
 }

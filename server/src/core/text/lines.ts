@@ -84,11 +84,16 @@ export class LineIndex {
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))];
   }
 
+  /** Where the line's content ends: before its line break (lines past the last are the last). */
+  lineEnd(line: number): number {
+    const l = Math.max(0, Math.min(line, this.lineStarts.length - 1));
+    const next = l + 1 < this.lineStarts.length ? this.lineStarts[l + 1] : this.text.length;
+    return this.beforeLineBreak(next, this.lineStarts[l]);
+  }
+
   /** The line's text without its line break. */
   lineText(line: number): string {
-    const start = this.lineStart(line);
-    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
-    return this.text.slice(start, end).replace(/\r?\n$|\r$/, '');
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
   }
 }
 
