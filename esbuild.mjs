@@ -69,6 +69,8 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server.js', plugins: [precompiledSchema, lazyBuiltins] }),
+  // server.js is a small launcher that runs server-main.js through V8's code cache (lsp/launch.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/launch.ts'], outfile: 'server/out/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server-main.js', plugins: [precompiledSchema, lazyBuiltins] }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [precompiledSchema] }),
 ]);

@@ -10,7 +10,7 @@
 // setting changes it). Our server is run with debounce 0 and with its default. "Excluded" latencies
 // subtract the debounce the server applied; `--yls-nodelay` also measures yaml-language-server with
 // the delay patched to 0 at load time, as a cross-check of the subtraction.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +38,8 @@ export interface ServerSpec {
   openDebounceMs: number;
   changeDebounceMs: number;
   initializationOptions?: unknown;
+  /** Variables set over the benchmark's own environment. */
+  env?: Record<string, string>;
   configuration: (section: string | undefined) => unknown;
   /** What the "ours vs theirs" ratios compare against. */
   role: 'ours' | 'theirs';
@@ -55,12 +57,32 @@ export function schemaInUse(): { path: string; standIn: boolean } {
   return { path: STAND_IN_SCHEMA, standIn: true };
 }
 
-export function ourServer(debounceMs: number | undefined): ServerSpec {
+/** Where the benchmark's servers keep their V8 code cache: its own directory, emptied per run. */
+export const BENCH_CODE_CACHE = join(ROOT, 'bench/out/code-cache');
+
+/**
+ * Points our server's code cache (server/src/node/code-cache.ts) at an empty directory of the benchmark's
+ * own, for this process and the servers it spawns, so no earlier run or user cache flatters the numbers.
+ * runLspBench fills it with one untimed session first, as any start after the first does in use.
+ */
+export function useFreshCodeCache(): string {
+  rmSync(BENCH_CODE_CACHE, { recursive: true, force: true });
+  mkdirSync(BENCH_CODE_CACHE, { recursive: true, mode: 0o700 });
+  process.env.LANDLOCK_LENS_CODE_CACHE = BENCH_CODE_CACHE;
+  return BENCH_CODE_CACHE;
+}
+
+/**
+ * Our server as the VS Code client starts it. `codeCache: false` is a start without V8's code cache
+ * (`ours-nocache`: the first start after installing or updating, or with the cache turned off).
+ */
+export function ourServer(debounceMs: number | undefined, codeCache = true): ServerSpec {
   const settings = debounceMs === undefined ? {} : { debounceMs };
   const d = debounceMs ?? OUR_DEFAULT_DEBOUNCE_MS;
   return {
-    id: debounceMs === undefined ? 'ours-default' : `ours-d${debounceMs}`,
-    label: debounceMs === undefined ? `ours (default debounce ${OUR_DEFAULT_DEBOUNCE_MS} ms)` : `ours (debounce ${debounceMs} ms)`,
+    id: !codeCache ? 'ours-nocache' : debounceMs === undefined ? 'ours-default' : `ours-d${debounceMs}`,
+    label: `ours (${debounceMs === undefined ? `default debounce ${OUR_DEFAULT_DEBOUNCE_MS} ms` : `debounce ${debounceMs} ms`}${codeCache ? '' : ', no code cache'})`,
+    ...(codeCache ? {} : { env: { LANDLOCK_LENS_CODE_CACHE: 'off' } }),
     command: process.execPath,
     // As the VS Code client launches it (client/src/extension.ts, SERVER_V8_FLAGS).
     args: ['--max-semi-space-size=2', OUR_SERVER, '--stdio'],
@@ -149,7 +171,8 @@ export interface SessionOptions {
 export async function runSession(spec: ServerSpec, file: string, gen: GeneratedPolicy, round: number, o: SessionOptions): Promise<SessionSample> {
   const uri = pathToFileURL(file).href;
   let text = gen.text;
-  const client = new LspClient({ command: spec.command, args: spec.args, cwd: ROOT, configuration: spec.configuration, trace: o.trace });
+  const env = spec.env ? { ...process.env, ...spec.env } : undefined;
+  const client = new LspClient({ command: spec.command, args: spec.args, cwd: ROOT, env, configuration: spec.configuration, trace: o.trace });
   try {
     const init = await client.request(
       'initialize',
@@ -307,6 +330,17 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
   const files = writeAll(o.sizes);
   const samples: SessionSample[] = [];
   const errors: string[] = [];
+  // One untimed session of our server first: it writes the code cache (after its first analysis) that
+  // every later start of an installed server finds. `ours-nocache` is the start without it.
+  const cached = o.servers.find((s) => s.role === 'ours' && s.env?.LANDLOCK_LENS_CODE_CACHE !== 'off');
+  if (cached && files.policies.length) {
+    try {
+      await runSession(cached, files.policies[0].file, files.policies[0].gen, -1, { edits: 1, hovers: 1, codeActions: 1, timeoutMs: 30000 });
+      log(`  primed the code cache (${process.env.LANDLOCK_LENS_CODE_CACHE ?? 'default directory'}) with one untimed ${cached.id} session`);
+    } catch (e) {
+      errors.push(`priming the code cache: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
   for (const p of files.policies) {
     const rounds = o.rounds[p.paths] ?? 3;
     for (let r = 0; r < rounds; r++) {
@@ -459,13 +493,14 @@ async function main(): Promise<void> {
   const all: Record<string, () => ServerSpec> = {
     'ours-d0': () => ourServer(0),
     'ours-default': () => ourServer(undefined),
+    'ours-nocache': () => ourServer(0, false),
     yls: () => yamlLanguageServer(schema.path),
     'yls-nodelay': () => yamlLanguageServer(schema.path, true),
   };
   const servers = which.filter((w) => w in all).map((w) => all[w]());
   const rounds = Object.fromEntries(sizes.map((n) => [n, roundsN]));
   const edits = Object.fromEntries(sizes.map((n) => [n, n >= 20000 ? 3 : 5]));
-  console.error(`schema: ${schema.path}${schema.standIn ? ' (stand-in)' : ''}`);
+  console.error(`schema: ${schema.path}${schema.standIn ? ' (stand-in)' : ''}; code cache: ${useFreshCodeCache()}`);
   const res = await runLspBench({ sizes, rounds, edits, servers, trace: process.argv.includes('--trace') });
   for (const note of inferDebounce(res, sizes)) console.log(note);
   console.log(summaryTable(res, sizes));

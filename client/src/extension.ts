@@ -14,13 +14,25 @@ let client: LanguageClient | undefined;
 /** V8 flags the language server runs with (also used by bench/ and shown in docs/editors.md). */
 export const SERVER_V8_FLAGS = ['--max-semi-space-size=2'] as const;
 
+/**
+ * The server's environment: the extension host's, plus where the server keeps its V8 code cache (the
+ * extension's global storage, removed with the extension) unless LANDLOCK_LENS_CODE_CACHE is set already.
+ */
+function serverEnvironment(context: vscode.ExtensionContext): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (!env.LANDLOCK_LENS_CODE_CACHE && context.globalStorageUri.scheme === 'file') {
+    env.LANDLOCK_LENS_CODE_CACHE = vscode.Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath;
+  }
+  return env;
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Landlock Lens', { log: true });
   const serverModule = context.asAbsolutePath('server/out/server.js');
   const serverOptions: ServerOptions = {
     // Small young-generation semi-spaces: a policy analysis allocates little, and V8's default (16 MiB
     // semi-spaces) costs the process 20-40 MiB of resident memory for nothing (bench/, BENCHMARKS.md).
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_V8_FLAGS] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_V8_FLAGS], env: serverEnvironment(context) } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { startVsCodeSession, type VsCodeSession } from './codeserver';
 import {
   CHROMIUM_BIN, CLI_JS, CODE_SERVER_BIN, POLICY_NAME, ROOT, SOUL, SPLIT_SIBLINGS, TREE_NAME, VSIX,
-  cliCheck, makeWorkspace, missingReason, skipOption, type Workspace,
+  cliCheck, makeWorkspace, missingReason, skipOption, waitFor, type Workspace,
 } from './harness';
 import type { Workbench } from './workbench';
 import { issue698 } from './expect';
@@ -79,6 +79,17 @@ describe('VS Code (code-server in Chromium) with the packaged .vsix', { skip: sk
         assert.ok(statSync(join(ROOT, shot)).size > 10_000, `${shot} is a real screenshot`);
         return true;
       });
+  });
+
+  it('the server keeps its V8 code cache in the extension\'s global storage', { timeout: 60_000 }, async () => {
+    // Written once the first analysis has run (the squiggle above came from it): VS Code's client
+    // points LANDLOCK_LENS_CODE_CACHE there, so the next start skips compiling the server.
+    const files = await waitFor(() => {
+      const found = session!.cs.globalStorageFiles('landlock-lens.landlock-lens', 'code-cache').filter((f) => f.endsWith('.v8cache'));
+      return found.length ? found : undefined;
+    }, { timeoutMs: 30_000, what: 'a .v8cache file in globalStorage/landlock-lens.landlock-lens/code-cache' });
+    assert.equal(files.length, 1, files.join(', '));
+    assert.match(files[0], /^server-main-[0-9a-f]{8}-[0-9a-f]{8}\.v8cache$/);
   });
 
   it('the split quick fix (light bulb, Ctrl+.) rewrites the policy and clears the error', { timeout: 90_000 }, async (t) => {

@@ -69,7 +69,10 @@ export class CodeServer {
 
   /** Starts the server on a port the kernel picks (port 0) and reads the real address from its log. */
   async start(folder: string): Promise<void> {
-    this.proc = spawn(CODE_SERVER_BIN, [...this.args(), '--bind-addr', '127.0.0.1:0', folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Without the test run's LANDLOCK_LENS_CODE_CACHE (test/run.mjs): the extension then picks the
+    // cache directory itself, as it does for users.
+    const { LANDLOCK_LENS_CODE_CACHE: _runCache, ...env } = process.env;
+    this.proc = spawn(CODE_SERVER_BIN, [...this.args(), '--bind-addr', '127.0.0.1:0', folder], { stdio: ['ignore', 'pipe', 'pipe'], env });
     this.proc.stdout!.on('data', (d) => (this.log += d));
     this.proc.stderr!.on('data', (d) => (this.log += d));
     const base = await waitFor(() => {
@@ -79,6 +82,12 @@ export class CodeServer {
     await waitFor(async () => ((await fetch(`${base}/healthz`).catch(() => undefined))?.ok ? true : undefined),
       { timeoutMs: 15_000, what: `${base}/healthz` });
     this.url = `${base}/?folder=${encodeURIComponent(folder)}`;
+  }
+
+  /** Files in an extension's global storage folder (VS Code's `ExtensionContext.globalStorageUri`). */
+  globalStorageFiles(extensionId: string, sub = ''): string[] {
+    const dir = join(this.profile, 'user', 'User', 'globalStorage', extensionId, sub);
+    return existsSync(dir) ? readdirSync(dir) : [];
   }
 
   serverLog(): string {

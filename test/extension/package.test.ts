@@ -62,7 +62,7 @@ function expectedEntries(): string[] {
     existsSync(join(ROOT, dir)) ? readdirSync(join(ROOT, dir)).filter((n) => n.endsWith(ext)).map((n) => `${dir}/${n}`) : [];
   const files = [
     'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'client/images/icon.png',
-    'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js',
+    'client/out/extension.js', 'server/out/server.js', 'server/out/server-main.js', 'server/out/cli.js',
     ...listed('schemas', '.json'), ...listed('syntaxes', '.json'), ...listed('docs/rules', '.md'),
   ];
   const renamed: Record<string, string> = { 'README.md': 'readme.md', 'CHANGELOG.md': 'changelog.md', LICENSE: 'LICENSE.txt' };

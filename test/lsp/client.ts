@@ -53,6 +53,8 @@ export interface ClientOptions {
   /** The `landlockLens` settings returned for workspace/configuration (per scopeUri if a function). */
   settings?: Record<string, unknown> | ((scopeUri: string | undefined) => Record<string, unknown>);
   rootPath?: string;
+  /** Extra environment variables for the server process. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type Waiter = { check: () => boolean; resolve: () => void };
@@ -72,7 +74,8 @@ export class TestClient {
 
   constructor(readonly options: ClientOptions = {}) {
     this.settings = options.settings;
-    this.proc = spawn(process.execPath, options.args ?? [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    this.proc = spawn(process.execPath, options.args ?? [SERVER, '--stdio'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr.on('data', (c: Buffer) => {
       this.stderr = (this.stderr + c.toString()).slice(-10000);
     });

@@ -57,6 +57,20 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     for (const m of NETWORK_MODULES.filter((n) => n !== 'net')) assert.equal(graph.has(m), false, `the server bundle imports ${m}`);
   });
 
+  test('server launcher: Node built-ins only; vm compiles the sibling server bundle and nothing else', async () => {
+    const graph = await importGraph('server/src/lsp/launch.ts');
+    assert.deepEqual([...graph.keys()].sort(), ['fs', 'module', 'os', 'path', 'vm']);
+    assert.deepEqual([...graph.get('vm')!], ['server/src/node/code-cache.ts']);
+    // The one Script it makes wraps the text of the file it was asked to run, which launch.ts fixes
+    // as server-main.js next to itself: no path from the environment, settings or the workspace.
+    const cacheSource = readFileSync(join(ROOT, 'server/src/node/code-cache.ts'), 'utf8');
+    assert.equal([...cacheSource.matchAll(/new Script\(/g)].length, 1);
+    assert.match(cacheSource, /const source = readFileSync\(bundle, 'utf8'\);/);
+    assert.match(cacheSource, /new Script\(`\(function \(exports, require, module, __filename, __dirname\) \{\\n\$\{source\}\\n\}\)`/);
+    const launcher = readFileSync(join(ROOT, 'server/src/lsp/launch.ts'), 'utf8');
+    assert.match(launcher, /runBundleWithCodeCache\(\s*join\(__dirname, 'server-main\.js'\),/);
+  });
+
   test('CLI: no child_process, no network module', async () => {
     const graph = await importGraph('server/src/cli/main.ts');
     for (const m of [...NETWORK_MODULES, 'child_process']) assert.equal(graph.has(m), false, `the CLI imports ${m}`);
@@ -70,18 +84,24 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     // The server it starts is the bundled module, over IPC: no command or path from settings.
     const extension = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
     assert.match(extension, /const serverModule = context\.asAbsolutePath\('server\/out\/server\.js'\)/);
-    // Its only launch option is the fixed V8 flag list (no flag comes from settings).
-    assert.match(extension, /run: \{ module: serverModule, transport: TransportKind\.ipc, options: \{ execArgv: \[\.\.\.SERVER_V8_FLAGS\] \} \}/);
+    // Its launch options are the fixed V8 flag list (no flag comes from settings) and the environment.
+    assert.match(extension, /run: \{ module: serverModule, transport: TransportKind\.ipc, options: \{ execArgv: \[\.\.\.SERVER_V8_FLAGS\], env: serverEnvironment\(context\) \} \}/);
+    // Its environment adds one variable, the code cache directory, under the extension's own storage.
+    const environment = /function serverEnvironment[\s\S]*?\n\}/.exec(extension)?.[0] ?? '';
+    assert.deepEqual([...environment.matchAll(/env\.(\w+) =/g)].map((m) => m[1]), ['LANDLOCK_LENS_CODE_CACHE']);
+    assert.match(environment, /joinPath\(context\.globalStorageUri, 'code-cache'\)/);
     assert.match(extension, /export const SERVER_V8_FLAGS = \['--max-semi-space-size=2'\] as const;/);
     const settings = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties);
     assert.deepEqual(settings.filter((s) => /server\.(path|command)|executable|runtime|nodePath|command|\bexec/i.test(s)), []);
   });
 
   test('the shipped bundles load no network module and call no fetch, eval or Function constructor', () => {
-    for (const bundle of ['server/out/server.js', 'server/out/cli.js', 'client/out/extension.js']) {
+    for (const bundle of ['server/out/server.js', 'server/out/server-main.js', 'server/out/cli.js', 'client/out/extension.js']) {
       const code = readFileSync(join(ROOT, bundle), 'utf8');
       const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => bare(m[1]));
-      for (const m of NETWORK_MODULES.filter((n) => n !== 'net')) assert.equal(requires.includes(m), false, `${bundle} requires ${m}`);
+      // The launcher's vm is checked above: it compiles server-main.js through the code cache.
+      const allowed = bundle === 'server/out/server.js' ? ['net', 'vm'] : ['net'];
+      for (const m of NETWORK_MODULES.filter((n) => !allowed.includes(n))) assert.equal(requires.includes(m), false, `${bundle} requires ${m}`);
       assert.doesNotMatch(code, /[^.\w]fetch\(|XMLHttpRequest|\beval\(|new Function\(/, bundle);
     }
   });

@@ -16,6 +16,7 @@ import type { Analysis, AnalysisOptions, Finding, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
 import { clearConfigCache, configureForFile } from '../node/config';
 import { warmUp } from './warm-up';
+import type { CodeCache } from '../node/code-cache';
 import { AnalysedDocument } from './snapshot';
 import { CONFIG_FILE_NAMES } from '../core/config';
 import type { ConfiguredFile } from '../node/config';
@@ -118,7 +119,7 @@ interface AnalysisContext {
   configured?: ConfiguredFile;
 }
 
-export function startServer(connection: Connection, bundleDir: string): void {
+export function startServer(connection: Connection, bundleDir: string, codeCache?: CodeCache): void {
   const documents = new TextDocuments(TextDocument);
   const folders = new WorkspaceFolders();
   const listings = new TreeListings();
@@ -275,6 +276,19 @@ export function startServer(connection: Connection, bundleDir: string): void {
     return cachedAnalysisOf(doc, context) ?? analyzeAnew(doc, context);
   }
 
+  /**
+   * After the first analysis of a document, when V8 has compiled what analyses run: a cache written then
+   * spares the next server start that compilation (node/code-cache.ts). Once per process, after the
+   * current message's answer has gone out.
+   */
+  let unsavedCodeCache = codeCache?.state === 'used' || codeCache?.state === 'off' ? undefined : codeCache;
+  function saveCodeCacheOnce(): void {
+    const cache = unsavedCodeCache;
+    if (!cache) return;
+    unsavedCodeCache = undefined;
+    setImmediate(() => connection.console.log(cache.save()));
+  }
+
   function cachedAnalysisOf(doc: TextDocument, context: AnalysisContext): CacheEntry | undefined {
     const cached = analyses.get(doc.uri);
     return cached && cached.version === doc.version && cached.key === context.key ? cached : undefined;
@@ -292,6 +306,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
       analysis.findings = configured.ignored ? [] : configured.findingsOf(analysis);
       publishConfigProblems(configured);
     }
+    saveCodeCacheOnce();
     const entry: CacheEntry = {
       id: nextAnalysisId++,
       uri: doc.uri,
@@ -420,6 +435,7 @@ export function startServer(connection: Connection, bundleDir: string): void {
       const warm = warmUp(WARM_UP_BUDGET_MS);
       connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
     }
+    if (codeCache) connection.console.log(`code cache: ${codeCache.state}${codeCache.file ? ` (${codeCache.file})` : ''}`);
     const result: InitializeResult = {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -1,0 +1,168 @@
+// The V8 code cache the launcher (server/out/server.js) runs the server bundle through: where it lives,
+// when it is used, rejected, rewritten and cleaned up, and that the server behaves the same with it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CODE_CACHE_ENV, codeCacheDir, codeCacheFileName, runBundleWithCodeCache } from '../../server/src/node/code-cache';
+import { ROOT, TestClient, ensureBuilt, fileUri } from './client';
+
+const scratch = mkdtempSync(join(tmpdir(), 'landlock-lens-code-cache-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+let counter = 0;
+/** A fresh directory holding a small CommonJS bundle that uses what Node gives a module. */
+function makeBundle(): { dir: string; bundle: string; cacheDir: string } {
+  const dir = join(scratch, `case-${counter++}`);
+  mkdirSync(dir);
+  const bundle = join(dir, 'bundle.js');
+  writeFileSync(bundle, [
+    "'use strict';",
+    "const path = require('node:path');",
+    'function fail() { throw new Error("from line 4"); }',
+    'function square(x) { return x * x; }',
+    'module.exports = { square, fail, where: path.basename(__filename), dir: __dirname, self: this === module.exports };',
+  ].join('\n'));
+  return { dir, bundle, cacheDir: join(dir, 'cache') };
+}
+
+type Loaded = { square(x: number): number; fail(): never; where: string; dir: string; self: boolean };
+
+describe('runBundleWithCodeCache', () => {
+  test('runs a bundle as require would: exports, require, __filename, __dirname, this, line numbers', () => {
+    const { dir, bundle, cacheDir } = makeBundle();
+    const { exports, cache } = runBundleWithCodeCache(bundle, cacheDir);
+    const loaded = exports as Loaded;
+    assert.equal(loaded.square(7), 49);
+    assert.equal(loaded.where, 'bundle.js');
+    assert.equal(loaded.dir, dir);
+    assert.equal(loaded.self, true);
+    // The wrapper sits on its own line: stack traces point at the bundle's own lines.
+    assert.throws(() => loaded.fail(), (e: Error) => /bundle\.js:3:/.test(e.stack ?? ''));
+    assert.equal(cache.state, 'absent');
+  });
+
+  test('absent, then written once into a private directory, then used; a used cache is not written again', () => {
+    const { bundle, cacheDir } = makeBundle();
+    const loaded = runBundleWithCodeCache(bundle, cacheDir);
+    const first = loaded.cache;
+    (loaded.exports as Loaded).square(3);
+    assert.match(first.save(), /^code cache: wrote \d+ KiB to /);
+    assert.equal(first.save(), 'code cache: already written');
+    assert.deepEqual(readdirSync(cacheDir), [first.file!.slice(cacheDir.length + 1)]);
+    if (process.platform !== 'win32') {
+      assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
+      assert.equal(statSync(first.file!).mode & 0o777, 0o600);
+    }
+    const second = runBundleWithCodeCache(bundle, cacheDir);
+    assert.equal(second.cache.state, 'used');
+    assert.equal((second.exports as Loaded).square(12), 144);
+    const before = statSync(first.file!).mtimeMs;
+    assert.match(second.cache.save(), /^code cache: used /);
+    assert.equal(statSync(first.file!).mtimeMs, before);
+  });
+
+  test('a corrupt cache is rejected by V8, the bundle still runs, and the cache is rewritten', () => {
+    const { bundle, cacheDir } = makeBundle();
+    const file = join(cacheDir, codeCacheFileName(bundle, statSync(bundle).size, statSync(bundle).mtimeMs));
+    mkdirSync(cacheDir);
+    writeFileSync(file, Buffer.from('not V8 code at all, just bytes '.repeat(40)));
+    const loaded = runBundleWithCodeCache(bundle, cacheDir);
+    assert.equal(loaded.cache.state, 'rejected');
+    assert.equal((loaded.exports as Loaded).square(5), 25);
+    assert.match(loaded.cache.save(), /wrote/);
+    assert.equal(runBundleWithCodeCache(bundle, cacheDir).cache.state, 'used');
+  });
+
+  test('a changed bundle gets a new cache file and the old one of the same installation is removed', () => {
+    const { bundle, cacheDir } = makeBundle();
+    const old = runBundleWithCodeCache(bundle, cacheDir).cache;
+    old.save();
+    // Another installation's cache in the same directory is left alone.
+    const elsewhere = join(cacheDir, 'bundle-00000000-11111111.v8cache');
+    writeFileSync(elsewhere, 'x');
+    // Same length, new content: V8's own check (the source length) would take the old cache.
+    writeFileSync(bundle, readFileSync(bundle, 'utf8').replace('x * x', 'x + x'));
+    utimesSync(bundle, new Date(), new Date(Date.now() + 5000));
+    const changed = runBundleWithCodeCache(bundle, cacheDir);
+    assert.equal(changed.cache.state, 'absent');
+    assert.notEqual(changed.cache.file, old.file);
+    assert.equal((changed.exports as Loaded).square(4), 8);
+    changed.cache.save();
+    assert.deepEqual(readdirSync(cacheDir).sort(), [changed.cache.file!.slice(cacheDir.length + 1), 'bundle-00000000-11111111.v8cache'].sort());
+  });
+
+  test('off, or a cache that cannot be written or read, never stops the bundle', () => {
+    const { dir, bundle } = makeBundle();
+    const off = runBundleWithCodeCache(bundle, undefined);
+    assert.equal(off.cache.state, 'off');
+    assert.equal(off.cache.save(), 'code cache: off');
+    assert.equal((off.exports as Loaded).square(2), 4);
+
+    const notADirectory = join(dir, 'a-file');
+    writeFileSync(notADirectory, '');
+    const unwritable = runBundleWithCodeCache(bundle, notADirectory);
+    assert.equal((unwritable.exports as Loaded).square(3), 9);
+    assert.match(unwritable.cache.save(), /^code cache: not written \(/);
+
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(join(cacheDir, codeCacheFileName(bundle, statSync(bundle).size, statSync(bundle).mtimeMs)), { recursive: true });
+    const unreadable = runBundleWithCodeCache(bundle, cacheDir);
+    assert.equal(unreadable.cache.state, 'unreadable');
+    assert.equal((unreadable.exports as Loaded).square(6), 36);
+  });
+
+  test('the cache directory: the environment variable, then the user cache directory, never a relative or shared one', () => {
+    const home = '/home/u';
+    assert.equal(codeCacheDir({}, 'linux', home), '/home/u/.cache/landlock-lens');
+    assert.equal(codeCacheDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux', home), '/x/cache/landlock-lens');
+    assert.equal(codeCacheDir({ XDG_CACHE_HOME: 'relative' }, 'linux', home), '/home/u/.cache/landlock-lens');
+    assert.equal(codeCacheDir({}, 'darwin', home), '/home/u/Library/Caches/landlock-lens');
+    assert.equal(codeCacheDir({ LOCALAPPDATA: '/c/Users/u/AppData/Local' }, 'win32', home), join('/c/Users/u/AppData/Local', 'landlock-lens', 'Cache'));
+    assert.equal(codeCacheDir({ [CODE_CACHE_ENV]: '/var/cache/ll' }, 'linux', home), '/var/cache/ll');
+    for (const off of ['off', 'OFF', '0', 'false', 'no']) assert.equal(codeCacheDir({ [CODE_CACHE_ENV]: off }, 'linux', home), undefined, off);
+    assert.equal(codeCacheDir({ [CODE_CACHE_ENV]: 'cache' }, 'linux', home), undefined);
+    assert.equal(codeCacheDir({}, 'linux', ''), undefined);
+  });
+});
+
+describe('the language server with its code cache', () => {
+  before(ensureBuilt);
+  const policy = readFileSync(join(ROOT, 'test/fixtures/examples/issue-698.yaml'), 'utf8');
+  const uri = fileUri('examples/issue-698.yaml');
+
+  async function session(env: NodeJS.ProcessEnv): Promise<{ logs: string[]; diagnostics: unknown }> {
+    const client = await TestClient.start({ initializationOptions: { debounceMs: 0 }, env });
+    try {
+      client.open(uri, policy, 1);
+      const published = await client.diagnostics(uri);
+      // The cache is written after the first analysis' diagnostics have gone out.
+      if (client.logs.some((l) => /^code cache: (absent|rejected)/.test(l))) {
+        await client.waitUntil('the code cache write', () => client.logs.some((l) => /^code cache: (wrote|not written)/.test(l)));
+      }
+      return { logs: [...client.logs], diagnostics: published.diagnostics };
+    } finally {
+      await client.shutdown();
+    }
+  }
+
+  test('the first start writes the cache after its first analysis; the next start uses it and publishes the same diagnostics', async () => {
+    const cacheDir = join(scratch, 'server');
+    const first = await session({ [CODE_CACHE_ENV]: cacheDir });
+    assert.ok(first.logs.some((l) => l.startsWith(`code cache: absent (${cacheDir}`)), first.logs.join('\n'));
+    assert.ok(first.logs.some((l) => /^code cache: wrote \d+ KiB/.test(l)), first.logs.join('\n'));
+    assert.equal(readdirSync(cacheDir).filter((f) => f.startsWith('server-main-') && f.endsWith('.v8cache')).length, 1);
+
+    const second = await session({ [CODE_CACHE_ENV]: cacheDir });
+    assert.ok(second.logs.some((l) => l.startsWith('code cache: used')), second.logs.join('\n'));
+    assert.ok(!second.logs.some((l) => /^code cache: wrote/.test(l)));
+    assert.deepEqual(second.diagnostics, first.diagnostics);
+  });
+
+  test('LANDLOCK_LENS_CODE_CACHE=off: nothing is read or written', async () => {
+    const run = await session({ [CODE_CACHE_ENV]: 'off' });
+    assert.ok(run.logs.includes('code cache: off'), run.logs.join('\n'));
+    assert.ok(!run.logs.some((l) => /wrote/.test(l)));
+  });
+});
