@@ -93,6 +93,28 @@ describe('runBundleWithCodeCache', () => {
     assert.deepEqual(readdirSync(cacheDir).sort(), [changed.cache.file!.slice(cacheDir.length + 1), 'bundle-00000000-11111111.v8cache'].sort());
   });
 
+  test('caches of the same installation for another Node or other V8 flags stay; abandoned installations go', () => {
+    const { bundle, cacheDir } = makeBundle();
+    const first = runBundleWithCodeCache(bundle, cacheDir).cache;
+    first.save();
+    const name = first.file!.slice(cacheDir.length + 1);
+    const installation = name.slice(0, name.lastIndexOf('-') + 1);
+    // The same bundle started with other V8 flags (Neovim without VS Code's flag), written after the
+    // bundle was built: removing it would make the two kinds of start rewrite the cache in turn.
+    const otherRuntime = `${installation}22222222.v8cache`;
+    writeFileSync(join(cacheDir, otherRuntime), 'x');
+    // An older extension version's folder, last written 31 days ago: nothing will use it again.
+    const abandoned = join(cacheDir, 'bundle-33333333-44444444.v8cache');
+    writeFileSync(abandoned, 'x');
+    const monthAgo = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000);
+    utimesSync(abandoned, monthAgo, monthAgo);
+    // A recent one of another installation stays (another editor may run that version today).
+    writeFileSync(join(cacheDir, 'bundle-55555555-66666666.v8cache'), 'x');
+    rmSync(first.file!);
+    runBundleWithCodeCache(bundle, cacheDir).cache.save();
+    assert.deepEqual(readdirSync(cacheDir).sort(), [name, otherRuntime, 'bundle-55555555-66666666.v8cache'].sort());
+  });
+
   test('off, or a cache that cannot be written or read, never stops the bundle', () => {
     const { dir, bundle } = makeBundle();
     const off = runBundleWithCodeCache(bundle, undefined);

@@ -112,7 +112,7 @@ export function runBundleWithCodeCache(bundle: string, cacheDir: string | undefi
         const partial = `${file}.${process.pid}.partial`;
         writeFileSync(partial, data, { mode: 0o600 });
         renameSync(partial, file);
-        removeStaleCaches(cacheDir, file);
+        removeStaleCaches(cacheDir, file, stat.mtimeMs, Date.now());
         return `code cache: wrote ${Math.round(data.length / 1024)} KiB to ${file}`;
       } catch (e) {
         return `code cache: not written (${e instanceof Error ? e.message : String(e)})`;
@@ -141,17 +141,29 @@ function readSmallFile(file: string, limit: number): Buffer {
   }
 }
 
-/** Removes the caches of earlier builds of the same installation (same name up to the last hash). */
-function removeStaleCaches(dir: string, current: string): void {
+/** A cache of another installation (an older extension version's folder) unused this long is removed. */
+export const ABANDONED_CACHE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Removes caches that can no longer be used: those of the same installation written before its bundle
+ * was (an earlier build), and those of other installations of the same bundle not written for 30 days
+ * (VS Code installs each version in a folder of its own, so the old version's cache would stay forever).
+ * A cache of the same installation for another Node version or other V8 flags (Neovim and VS Code
+ * starting one installed server differently) was written after the bundle and stays: removing it would
+ * make the two kinds of start rewrite the cache in turn.
+ */
+function removeStaleCaches(dir: string, current: string, bundleMtimeMs: number, now: number): void {
   const name = basename(current);
   const installation = name.slice(0, name.lastIndexOf('-') + 1);
+  const sameBundle = name.slice(0, name.lastIndexOf('-', installation.length - 2) + 1);
   for (const other of readdirSync(dir)) {
-    if (other !== name && other.startsWith(installation) && other.endsWith('.v8cache')) {
-      try {
-        unlinkSync(join(dir, other));
-      } catch {
-        // Another server may have removed it first.
-      }
+    if (other === name || !other.startsWith(sameBundle) || !other.endsWith('.v8cache')) continue;
+    try {
+      const written = statSync(join(dir, other)).mtimeMs;
+      const stale = other.startsWith(installation) ? written < bundleMtimeMs : now - written > ABANDONED_CACHE_MS;
+      if (stale) unlinkSync(join(dir, other));
+    } catch {
+      // Another server may have removed it first.
     }
   }
 }

@@ -90,8 +90,11 @@ function rustTrim(s: string): string {
 
 /** Rust `to_ascii_lowercase`: only A-Z change. */
 function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  // Most hosts and protocols are lower case already: no replace (and no callback per letter) for them.
+  return ASCII_UPPER.test(s) ? s.replace(ASCII_UPPER_ALL, (c) => c.toLowerCase()) : s;
 }
+const ASCII_UPPER = /[A-Z]/;
+const ASCII_UPPER_ALL = /[A-Z]/g;
 
 /** Rust `str` ordering (UTF-8 bytes = code points); JS `<` compares UTF-16 units. */
 function compareCodePoints(a: string, b: string): number {
