@@ -43,13 +43,17 @@ describe('runBundleWithCodeCache', () => {
     assert.equal(cache.state, 'absent');
   });
 
-  test('absent, then written once into a private directory, then used; a used cache is not written again', () => {
+  test('absent, then written into a private directory (again with what was compiled since), then used; a used cache is not written', () => {
     const { bundle, cacheDir } = makeBundle();
     const loaded = runBundleWithCodeCache(bundle, cacheDir);
     const first = loaded.cache;
     (loaded.exports as Loaded).square(3);
     assert.match(first.save(), /^code cache: wrote \d+ KiB to /);
-    assert.equal(first.save(), 'code cache: already written');
+    const early = statSync(first.file!).size;
+    // A function first run after the first write is in the second one.
+    assert.throws(() => (loaded.exports as Loaded).fail());
+    assert.match(first.save(), /^code cache: wrote \d+ KiB to /);
+    assert.ok(statSync(first.file!).size > early, `${statSync(first.file!).size} <= ${early}`);
     assert.deepEqual(readdirSync(cacheDir), [first.file!.slice(cacheDir.length + 1)]);
     if (process.platform !== 'win32') {
       assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
@@ -163,9 +167,12 @@ describe('the language server with its code cache', () => {
       if (client.logs.some((l) => /^code cache: (absent|rejected)/.test(l))) {
         await client.waitUntil('the code cache write', () => client.logs.some((l) => /^code cache: (wrote|not written)/.test(l)));
       }
+      // A hover: code the first analysis did not compile, for the write on shutdown.
+      await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: 10 } });
+      await client.shutdown();
       return { logs: [...client.logs], diagnostics: published.diagnostics };
     } finally {
-      await client.shutdown();
+      client.dispose();
     }
   }
 
@@ -173,7 +180,10 @@ describe('the language server with its code cache', () => {
     const cacheDir = join(scratch, 'server');
     const first = await session({ [CODE_CACHE_ENV]: cacheDir });
     assert.ok(first.logs.some((l) => l.startsWith(`code cache: absent (${cacheDir}`)), first.logs.join('\n'));
-    assert.ok(first.logs.some((l) => /^code cache: wrote \d+ KiB/.test(l)), first.logs.join('\n'));
+    // Written after the first analysis, and again on shutdown with the hover's code in it.
+    const writes = first.logs.filter((l) => /^code cache: wrote \d+ KiB/.test(l)).map((l) => Number(/wrote (\d+) KiB/.exec(l)![1]));
+    assert.equal(writes.length, 2, first.logs.join('\n'));
+    assert.ok(writes[1] > writes[0], `shutdown write ${writes[1]} KiB <= first ${writes[0]} KiB`);
     assert.equal(readdirSync(cacheDir).filter((f) => f.startsWith('server-main-') && f.endsWith('.v8cache')).length, 1);
 
     const second = await session({ [CODE_CACHE_ENV]: cacheDir });

@@ -277,16 +277,18 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
   }
 
   /**
-   * After the first analysis of a document, when V8 has compiled what analyses run: a cache written then
-   * spares the next server start that compilation (node/code-cache.ts). Once per process, after the
-   * current message's answer has gone out.
+   * A process that found no code cache writes one (node/code-cache.ts) twice: after its first analysis,
+   * so that one exists early even if the server is killed, and on `shutdown`, when it also holds what
+   * that session compiled later (edits, hovers, code actions), which the next starts then skip compiling.
+   * A process that used a cache writes nothing.
    */
-  let unsavedCodeCache = codeCache?.state === 'used' || codeCache?.state === 'off' ? undefined : codeCache;
-  function saveCodeCacheOnce(): void {
-    const cache = unsavedCodeCache;
-    if (!cache) return;
-    unsavedCodeCache = undefined;
-    setImmediate(() => connection.console.log(cache.save()));
+  const writableCodeCache = codeCache?.state === 'used' || codeCache?.state === 'off' ? undefined : codeCache;
+  let codeCacheWritten = false;
+  function saveCodeCacheAfterFirstAnalysis(): void {
+    if (!writableCodeCache || codeCacheWritten) return;
+    codeCacheWritten = true;
+    // After the current message's answer has gone out.
+    setImmediate(() => connection.console.log(writableCodeCache.save()));
   }
 
   function cachedAnalysisOf(doc: TextDocument, context: AnalysisContext): CacheEntry | undefined {
@@ -306,7 +308,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
       analysis.findings = configured.ignored ? [] : configured.findingsOf(analysis);
       publishConfigProblems(configured);
     }
-    saveCodeCacheOnce();
+    saveCodeCacheAfterFirstAnalysis();
     const entry: CacheEntry = {
       id: nextAnalysisId++,
       uri: doc.uri,
@@ -485,6 +487,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
   connection.onShutdown(() => {
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
+    if (writableCodeCache && codeCacheWritten) connection.console.log(writableCodeCache.save());
   });
 
   connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (params) => {

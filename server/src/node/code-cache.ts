@@ -25,7 +25,10 @@ export interface CodeCache {
   readonly state: 'off' | 'absent' | 'used' | 'rejected' | 'unreadable';
   /** The cache file (undefined when off). */
   readonly file: string | undefined;
-  /** Writes the cache if this process did not use one; at most once. Says what it did, for the log. */
+  /**
+   * Writes the cache (again: it then holds every function compiled since) if this process did not use
+   * one. Says what it did, for the log.
+   */
   save(): string;
 }
 
@@ -96,15 +99,12 @@ export function runBundleWithCodeCache(bundle: string, cacheDir: string | undefi
   wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   module.loaded = true;
 
-  let saved = false;
   const cache: CodeCache = {
     state,
     file,
     save(): string {
       if (file === undefined || cacheDir === undefined) return 'code cache: off';
       if (state === 'used') return `code cache: used ${file}`;
-      if (saved) return 'code cache: already written';
-      saved = true;
       try {
         const data = script.createCachedData();
         mkdirSync(cacheDir, { recursive: true, mode: 0o700 });

@@ -1,0 +1,78 @@
+// How the analysis' cost grows with the number of paths (2,000 -> 20,000), analyze() alone in a fresh
+// process per V8 configuration: the language server's flags (client/src/extension.ts SERVER_V8_FLAGS,
+// what VS Code starts it with) and Node's defaults (the CLI, `landlock-lens check`). The young
+// generation's size decides how much of a large analysis the scavenger copies, so the two differ.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeAll } from './generate';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The V8 flags VS Code starts the server with, read from the client so the two cannot drift apart. */
+export function serverV8Flags(): string[] {
+  const source = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
+  const m = /export const SERVER_V8_FLAGS = (\[[^\]]*\])/.exec(source);
+  if (!m) throw new Error('SERVER_V8_FLAGS not found in client/src/extension.ts');
+  return JSON.parse(m[1].replace(/'/g, '"')) as string[];
+}
+
+export interface GrowthRow {
+  label: string;
+  flags: string[];
+  bySize: Record<number, { cpuMs: number; wallMs: number; runs: number }>;
+}
+
+/**
+ * Runs the worker `repeats` times per configuration, alternating configurations (A B A B), and keeps per
+ * size the median of the runs' medians: GC helper threads make one process's figure vary by a fifth.
+ */
+export async function measureGrowth(sizes: number[], configurations: { label: string; flags: string[] }[], repeats = 3): Promise<GrowthRow[]> {
+  const outDir = join(ROOT, 'bench/out');
+  mkdirSync(outDir, { recursive: true });
+  const worker = join(outDir, 'growth-worker.js');
+  const esbuild = await import('esbuild');
+  await esbuild.build({ entryPoints: [join(ROOT, 'bench/growth-worker.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  const args = writeAll(sizes).policies.map((p) => `${p.paths}=${p.file}=${p.gen.text.indexOf(p.gen.editPath) + p.gen.editPath.indexOf('notes') + 4}`);
+  const runs = configurations.map(() => [] as GrowthRow['bySize'][]);
+  for (let r = 0; r < repeats; r++) {
+    configurations.forEach(({ label, flags }, i) => {
+      const child = spawnSync(process.execPath, [...flags, worker, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+      if (child.status !== 0) throw new Error(`growth worker (${label}) failed: ${child.stderr || child.error}`);
+      runs[i].push(JSON.parse(child.stdout));
+    });
+  }
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return configurations.map(({ label, flags }, i) => ({
+    label,
+    flags,
+    bySize: Object.fromEntries(sizes.map((n) => [n, {
+      cpuMs: mid(runs[i].map((b) => b[n].cpuMs)),
+      wallMs: mid(runs[i].map((b) => b[n].wallMs)),
+      runs: runs[i].reduce((sum, b) => sum + b[n].runs, 0),
+    }])),
+  }));
+}
+
+/** The two configurations the product runs the analysis in. */
+export function productConfigurations(): { label: string; flags: string[] }[] {
+  return [
+    { label: 'language server (VS Code\'s flags)', flags: serverV8Flags() },
+    { label: 'CLI (Node defaults)', flags: [] },
+  ];
+}
+
+export const growthOf = (row: GrowthRow, from: number, to: number, metric: 'cpuMs' | 'wallMs' = 'cpuMs') => row.bySize[to][metric] / row.bySize[from][metric];
+
+async function main(): Promise<void> {
+  const rows = await measureGrowth([2000, 20000], productConfigurations());
+  for (const r of rows) console.log(`${r.label} (${r.flags.join(' ') || 'no flags'}): 2,000 ${r.bySize[2000].cpuMs.toFixed(1)} ms, 20,000 ${r.bySize[20000].cpuMs.toFixed(1)} ms CPU: ${growthOf(r, 2000, 20000).toFixed(1)}x`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(2);
+  });
+}
