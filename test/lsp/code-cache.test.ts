@@ -2,10 +2,10 @@
 // when it is used, rejected, rewritten and cleaned up, and that the server behaves the same with it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CODE_CACHE_ENV, codeCacheDir, codeCacheFileName, runBundleWithCodeCache } from '../../server/src/node/code-cache';
+import { CODE_CACHE_ENV, codeCacheDir, codeCacheFileName, isPrivateToUser, runBundleWithCodeCache } from '../../server/src/node/code-cache';
 import { ROOT, TestClient, ensureBuilt, fileUri } from './client';
 
 const scratch = mkdtempSync(join(tmpdir(), 'landlock-lens-code-cache-'));
@@ -137,6 +137,36 @@ describe('runBundleWithCodeCache', () => {
     const unreadable = runBundleWithCodeCache(bundle, cacheDir);
     assert.equal(unreadable.cache.state, 'unreadable');
     assert.equal((unreadable.exports as Loaded).square(6), 36);
+  });
+
+  test('a cache directory or file someone else could write is neither read nor written: V8 would run its code', { skip: process.platform === 'win32' }, () => {
+    const { dir, bundle } = makeBundle();
+    // Written by this user, then opened up to everyone: not read, not rewritten.
+    const cacheDir = join(dir, 'cache');
+    runBundleWithCodeCache(bundle, cacheDir).cache.save();
+    const file = join(cacheDir, readdirSync(cacheDir)[0]);
+    const planted = readFileSync(file);
+    chmodSync(file, 0o666);
+    const openFile = runBundleWithCodeCache(bundle, cacheDir);
+    assert.equal(openFile.cache.state, 'unsafe');
+    assert.equal((openFile.exports as Loaded).square(5), 25);
+    assert.match(openFile.cache.save(), /^code cache: not used, .* is not private to this user$/);
+    assert.equal(statSync(file).mode & 0o777, 0o666, 'the file was not rewritten');
+    assert.deepEqual(readFileSync(file), planted);
+
+    // A directory others can write to (a shared /tmp folder): nothing in it is trusted.
+    chmodSync(file, 0o600);
+    chmodSync(cacheDir, 0o777);
+    assert.equal(runBundleWithCodeCache(bundle, cacheDir).cache.state, 'unsafe');
+    chmodSync(cacheDir, 0o700);
+    assert.equal(runBundleWithCodeCache(bundle, cacheDir).cache.state, 'used');
+
+    // Another user's file or directory, whatever its mode.
+    assert.equal(isPrivateToUser({ uid: 1000, mode: 0o100600 }, 1000), true);
+    assert.equal(isPrivateToUser({ uid: 1001, mode: 0o100600 }, 1000), false);
+    assert.equal(isPrivateToUser({ uid: 1000, mode: 0o100620 }, 1000), false);
+    assert.equal(isPrivateToUser({ uid: 1000, mode: 0o40702 }, 1000), false);
+    assert.equal(isPrivateToUser({ uid: 1001, mode: 0o100600 }, null), true, 'Windows: no POSIX owner to compare');
   });
 
   test('the cache directory: the environment variable, then the user cache directory, never a relative or shared one', () => {

@@ -65,7 +65,8 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     // as server-main.js next to itself: no path from the environment, settings or the workspace.
     const cacheSource = readFileSync(join(ROOT, 'server/src/node/code-cache.ts'), 'utf8');
     assert.equal([...cacheSource.matchAll(/new Script\(/g)].length, 1);
-    assert.match(cacheSource, /const source = readFileSync\(bundle, 'utf8'\);/);
+    assert.match(cacheSource, /const \{ source, stat \} = readBundle\(bundle\);/);
+    assert.match(cacheSource, /const fd = openSync\(bundle, 'r'\);[\s\S]*?return \{ source: readFileSync\(fd, 'utf8'\), stat \};/);
     assert.match(cacheSource, /new Script\(`\(function \(exports, require, module, __filename, __dirname\) \{\\n\$\{source\}\\n\}\)`/);
     const launcher = readFileSync(join(ROOT, 'server/src/lsp/launch.ts'), 'utf8');
     assert.match(launcher, /runBundleWithCodeCache\(\s*join\(__dirname, 'server-main\.js'\),/);

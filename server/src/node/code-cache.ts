@@ -6,11 +6,11 @@
 // accept it back on the next start (`vm.Script` `cachedData`): what Node 22 does for every module with
 // `module.enableCompileCache()`, done here for the one bundle that matters, on every Node version.
 //
-// The cache is one file per bundle, written once (after the first analysis, so it holds the
-// analysis' functions too) into a directory private to the user. V8 rejects a cache made by another
-// V8 version or with other flags; the file name also changes with the bundle's size and modification
-// time, because V8's own check of the source is its length only.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+// The cache is one file per bundle, written after the first analysis (so it holds the analysis'
+// functions too) and again on shutdown (lsp/server.ts), into a directory private to the user. V8
+// rejects a cache made by another V8 version or with other flags; the file name also changes with the
+// bundle's size and modification time, because V8's own check of the source is its length only.
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -20,9 +20,10 @@ export interface CodeCache {
   /**
    * `off`: disabled (LANDLOCK_LENS_CODE_CACHE=off, or no directory for it); `absent`: no cache yet;
    * `used`: V8 took the cached code; `rejected`: V8 refused it (another Node or V8 flags); `unreadable`:
-   * the file could not be read.
+   * the file could not be read; `unsafe`: the directory or the file is not private to this user (owned by
+   * someone else, or writable by others), so it is neither read nor written.
    */
-  readonly state: 'off' | 'absent' | 'used' | 'rejected' | 'unreadable';
+  readonly state: 'off' | 'absent' | 'used' | 'rejected' | 'unreadable' | 'unsafe';
   /** The cache file (undefined when off). */
   readonly file: string | undefined;
   /**
@@ -74,16 +75,21 @@ export function codeCacheFileName(bundle: string, size: number, mtimeMs: number,
  * to compiling the source; an error of the bundle's own code is thrown as `require` would throw it.
  */
 export function runBundleWithCodeCache(bundle: string, cacheDir: string | undefined): { exports: unknown; cache: CodeCache } {
-  const source = readFileSync(bundle, 'utf8');
-  const stat = statSync(bundle);
+  const { source, stat } = readBundle(bundle);
   const file = cacheDir === undefined ? undefined : join(cacheDir, codeCacheFileName(bundle, stat.size, stat.mtimeMs));
   let cachedData: Buffer | undefined;
   let state: CodeCache['state'] = file === undefined ? 'off' : 'absent';
-  if (file !== undefined) {
-    try {
-      cachedData = readSmallFile(file, MAX_CACHE_BYTES);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') state = 'unreadable';
+  if (file !== undefined && cacheDir !== undefined) {
+    if (!directoryIsPrivate(cacheDir)) {
+      state = 'unsafe';
+    } else {
+      try {
+        cachedData = readPrivateFile(file, MAX_CACHE_BYTES);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === UNSAFE) state = 'unsafe';
+        else if (code !== 'ENOENT') state = 'unreadable';
+      }
     }
   }
   // The wrapper Node itself puts around a CommonJS module, on its own line so that line numbers in
@@ -105,6 +111,7 @@ export function runBundleWithCodeCache(bundle: string, cacheDir: string | undefi
     save(): string {
       if (file === undefined || cacheDir === undefined) return 'code cache: off';
       if (state === 'used') return `code cache: used ${file}`;
+      if (state === 'unsafe') return `code cache: not used, ${cacheDir} or its file is not private to this user`;
       try {
         const data = script.createCachedData();
         mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
@@ -122,11 +129,55 @@ export function runBundleWithCodeCache(bundle: string, cacheDir: string | undefi
   return { exports: module.exports, cache };
 }
 
-/** Reads a whole file, refusing one larger than `limit` bytes (what readFileSync cannot do without a second stat). */
-function readSmallFile(file: string, limit: number): Buffer {
+/**
+ * The bundle's text with the size and modification time of that same text: read and stat'ed through one
+ * open file, so an update that replaces the bundle meanwhile cannot pair the new file's name for the cache
+ * with the old file's code.
+ */
+function readBundle(bundle: string): { source: string; stat: Stats } {
+  const fd = openSync(bundle, 'r');
+  try {
+    const stat = fstatSync(fd);
+    return { source: readFileSync(fd, 'utf8'), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const UNSAFE = 'ELANDLOCKLENSUNSAFE';
+
+/**
+ * Whether a cache directory or file can be trusted: V8 runs the code a cache holds, so on POSIX it must
+ * belong to this user and be writable by no one else (Windows: the user's profile, protected by its ACLs).
+ */
+export function isPrivateToUser(stat: Pick<Stats, 'uid' | 'mode'>, uid: number | null = process.getuid ? process.getuid() : null): boolean {
+  if (uid === null) return true;
+  return stat.uid === uid && (stat.mode & 0o022) === 0;
+}
+
+/**
+ * A missing directory is private (save() creates it 0700); an existing one must be private. (Something
+ * else than a directory there is not a danger: nothing can be read from or written into it.)
+ */
+function directoryIsPrivate(dir: string): boolean {
+  try {
+    const stat = statSync(dir);
+    return !stat.isDirectory() || isPrivateToUser(stat);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
+ * Reads a whole cache file if it is private to this user, refusing one larger than `limit` bytes (what
+ * readFileSync cannot do without a second stat).
+ */
+function readPrivateFile(file: string, limit: number): Buffer {
   const fd = openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (!isPrivateToUser(stat)) throw Object.assign(new Error(`${file} is not private to this user`), { code: UNSAFE });
+    const size = stat.size;
     if (size > limit) throw Object.assign(new Error(`${file} is ${size} bytes`), { code: 'EFBIG' });
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
