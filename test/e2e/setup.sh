@@ -4,6 +4,7 @@
 # Used by `npm run test:e2e` and by .ci/run. Recipes and workarounds: the real-clients guide.
 #   - Neovim 0.7 (Debian), Emacs 28 + eglot 1.9 + yaml-mode (Debian)
 #   - Debian Chromium, driven by playwright-core (a devDependency)
+#   - pre-commit 3 (Debian), for the hook in .pre-commit-hooks.yaml
 #   - code-server 4.100.3 (the last release on Node 20) into test/e2e/.cache/code-server
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,7 @@ command -v emacs >/dev/null || pkgs+=(emacs-nox)
 ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || pkgs+=(elpa-eglot)
 ls -d /usr/share/emacs/site-lisp/elpa/yaml-mode-* >/dev/null 2>&1 || pkgs+=(elpa-yaml-mode)
 command -v chromium >/dev/null || pkgs+=(chromium)
+command -v pre-commit >/dev/null || pkgs+=(pre-commit)   # the hook test (precommit.test.ts)
 if [ ! -x "$CS_BIN" ]; then
   # Only code-server's build needs these: kerberos's headers, and rg to seed @vscode/ripgrep.
   command -v rg >/dev/null || pkgs+=(ripgrep)
