@@ -222,6 +222,17 @@ describe('the language server with its code cache', () => {
     assert.deepEqual(second.diagnostics, first.diagnostics);
   });
 
+  test('a cache directory others can write to: the server says so, works without it and writes nothing there', { skip: process.platform === 'win32' }, async () => {
+    const shared = join(scratch, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const run = await session({ [CODE_CACHE_ENV]: shared });
+    assert.ok(run.logs.some((l) => l.startsWith(`code cache: unsafe (${shared}`)), run.logs.join('\n'));
+    assert.ok(!run.logs.some((l) => /wrote/.test(l)), run.logs.join('\n'));
+    assert.deepEqual(readdirSync(shared), []);
+    assert.ok((run.diagnostics as unknown[]).length > 0);
+  });
+
   test('LANDLOCK_LENS_CODE_CACHE=off: nothing is read or written', async () => {
     const run = await session({ [CODE_CACHE_ENV]: 'off' });
     assert.ok(run.logs.includes('code cache: off'), run.logs.join('\n'));

@@ -280,9 +280,9 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
    * A process that found no code cache writes one (node/code-cache.ts) twice: after its first analysis,
    * so that one exists early even if the server is killed, and on `shutdown`, when it also holds what
    * that session compiled later (edits, hovers, code actions), which the next starts then skip compiling.
-   * A process that used a cache writes nothing.
+   * A process that used a cache, has it off or found its directory unsafe writes nothing.
    */
-  const writableCodeCache = codeCache?.state === 'used' || codeCache?.state === 'off' ? undefined : codeCache;
+  const writableCodeCache = codeCache && ['absent', 'rejected', 'unreadable'].includes(codeCache.state) ? codeCache : undefined;
   let codeCacheWritten = false;
   function saveCodeCacheAfterFirstAnalysis(): void {
     if (!writableCodeCache || codeCacheWritten) return;
