@@ -41,6 +41,7 @@ describe('runBundleWithCodeCache', () => {
     // The wrapper sits on its own line: stack traces point at the bundle's own lines.
     assert.throws(() => loaded.fail(), (e: Error) => /bundle\.js:3:/.test(e.stack ?? ''));
     assert.equal(cache.state, 'absent');
+    assert.equal(cache.writable, true);
   });
 
   test('absent, then written into a private directory (again with what was compiled since), then used; a used cache is not written', () => {
@@ -61,6 +62,7 @@ describe('runBundleWithCodeCache', () => {
     }
     const second = runBundleWithCodeCache(bundle, cacheDir);
     assert.equal(second.cache.state, 'used');
+    assert.equal(second.cache.writable, false);
     assert.equal((second.exports as Loaded).square(12), 144);
     const before = statSync(first.file!).mtimeMs;
     assert.match(second.cache.save(), /^code cache: used /);
@@ -74,6 +76,7 @@ describe('runBundleWithCodeCache', () => {
     writeFileSync(file, Buffer.from('not V8 code at all, just bytes '.repeat(40)));
     const loaded = runBundleWithCodeCache(bundle, cacheDir);
     assert.equal(loaded.cache.state, 'rejected');
+    assert.equal(loaded.cache.writable, true);
     assert.equal((loaded.exports as Loaded).square(5), 25);
     assert.match(loaded.cache.save(), /wrote/);
     assert.equal(runBundleWithCodeCache(bundle, cacheDir).cache.state, 'used');
@@ -123,6 +126,7 @@ describe('runBundleWithCodeCache', () => {
     const { dir, bundle } = makeBundle();
     const off = runBundleWithCodeCache(bundle, undefined);
     assert.equal(off.cache.state, 'off');
+    assert.equal(off.cache.writable, false);
     assert.equal(off.cache.save(), 'code cache: off');
     assert.equal((off.exports as Loaded).square(2), 4);
 
@@ -149,6 +153,7 @@ describe('runBundleWithCodeCache', () => {
     chmodSync(file, 0o666);
     const openFile = runBundleWithCodeCache(bundle, cacheDir);
     assert.equal(openFile.cache.state, 'unsafe');
+    assert.equal(openFile.cache.writable, false);
     assert.equal((openFile.exports as Loaded).square(5), 25);
     assert.match(openFile.cache.save(), /^code cache: not used, .* is not private to this user$/);
     assert.equal(statSync(file).mode & 0o777, 0o666, 'the file was not rewritten');

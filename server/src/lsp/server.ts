@@ -282,7 +282,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
    * that session compiled later (edits, hovers, code actions), which the next starts then skip compiling.
    * A process that used a cache, has it off or found its directory unsafe writes nothing.
    */
-  const writableCodeCache = codeCache && ['absent', 'rejected', 'unreadable'].includes(codeCache.state) ? codeCache : undefined;
+  const writableCodeCache = codeCache?.writable ? codeCache : undefined;
   let codeCacheWritten = false;
   function saveCodeCacheAfterFirstAnalysis(): void {
     if (!writableCodeCache || codeCacheWritten) return;

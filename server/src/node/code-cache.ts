@@ -10,7 +10,7 @@
 // functions too) and again on shutdown (lsp/server.ts), into a directory private to the user. V8
 // rejects a cache made by another V8 version or with other flags; the file name also changes with the
 // bundle's size and modification time, because V8's own check of the source is its length only.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -26,9 +26,11 @@ export interface CodeCache {
   readonly state: 'off' | 'absent' | 'used' | 'rejected' | 'unreadable' | 'unsafe';
   /** The cache file (undefined when off). */
   readonly file: string | undefined;
+  /** Whether save() writes: this process found no usable cache (absent, rejected or unreadable). */
+  readonly writable: boolean;
   /**
-   * Writes the cache (again: it then holds every function compiled since) if this process did not use
-   * one. Says what it did, for the log.
+   * Writes the cache (again: it then holds every function compiled since) when `writable`. Says what it
+   * did, for the log.
    */
   save(): string;
 }
@@ -105,13 +107,16 @@ export function runBundleWithCodeCache(bundle: string, cacheDir: string | undefi
   wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   module.loaded = true;
 
+  const writable = state === 'absent' || state === 'rejected' || state === 'unreadable';
   const cache: CodeCache = {
     state,
     file,
+    writable,
     save(): string {
       if (file === undefined || cacheDir === undefined) return 'code cache: off';
       if (state === 'used') return `code cache: used ${file}`;
       if (state === 'unsafe') return `code cache: not used, ${cacheDir} or its file is not private to this user`;
+      if (!writable) return `code cache: ${state}`;
       try {
         const data = script.createCachedData();
         mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
@@ -169,24 +174,16 @@ function directoryIsPrivate(dir: string): boolean {
 }
 
 /**
- * Reads a whole cache file if it is private to this user, refusing one larger than `limit` bytes (what
- * readFileSync cannot do without a second stat).
+ * Reads a whole cache file if it is private to this user and at most `limit` bytes: both checked on the
+ * open file itself, so the file read is the one checked.
  */
 function readPrivateFile(file: string, limit: number): Buffer {
   const fd = openSync(file, 'r');
   try {
     const stat = fstatSync(fd);
     if (!isPrivateToUser(stat)) throw Object.assign(new Error(`${file} is not private to this user`), { code: UNSAFE });
-    const size = stat.size;
-    if (size > limit) throw Object.assign(new Error(`${file} is ${size} bytes`), { code: 'EFBIG' });
-    const buffer = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return read === size ? buffer : buffer.subarray(0, read);
+    if (stat.size > limit) throw Object.assign(new Error(`${file} is ${stat.size} bytes`), { code: 'EFBIG' });
+    return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
