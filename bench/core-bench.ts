@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { generateNonPolicy, generatePolicy, POLICY_SIZES, NON_POLICY_LINES } from './generate';
 import { median, p90, fmtMs, fmtRatio } from './stats';
+import { editOffset, typedVersions } from './typing';
 
 export interface CoreRow {
   label: string;
@@ -57,12 +58,6 @@ async function loadRead(): Promise<ReadFn> {
 function threadCpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-}
-
-/** Versions of a text as typing makes them: the character at `at` cycles through the alphabet. */
-export function typedVersions(text: string, at: number): (i: number) => string {
-  if (at < 0) return () => text;
-  return (i) => text.slice(0, at) + 'abcdefghijklmnopqrstuvwxyz'[i % 26] + text.slice(at + 1);
 }
 
 function measure(label: string, versionOf: (i: number) => string, analyze: AnalyzeFn, read: ReadFn, budgetMs: number, paths?: number): CoreRow {
@@ -137,8 +132,8 @@ export async function runCoreBench(opts: { sizes?: number[]; quick?: boolean; lo
   const budget = (n: number) => scale * (n <= 256 ? 1500 : n <= 2000 ? 3000 : 9000);
   const rows: CoreRow[] = [];
   for (const n of sizes) {
-    const { text, editPath } = generatePolicy(n);
-    const row = measure(`policy, ${n} paths`, typedVersions(text, text.indexOf(editPath) + editPath.indexOf('notes') + 4), analyze, read, budget(n), n);
+    const gen = generatePolicy(n);
+    const row = measure(`policy, ${n} paths`, typedVersions(gen.text, editOffset(gen)), analyze, read, budget(n), n);
     rows.push(row);
     log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms (cpu ${fmtMs(median(row.parseCpuMs))}), analyze ${fmtMs(median(row.analyzeMs))} ms (cpu ${fmtMs(median(row.analyzeCpuMs))}) our reader ${fmtMs(median(row.readMs))} ms (${row.iterations} iterations, ${row.findings} findings)`);
   }

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyze } from '../server/src/core/index';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { median } from './stats';
+import { typedVersions } from './typing';
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -17,8 +17,7 @@ for (const arg of process.argv.slice(2)) {
   // `<paths>=<file>=<offset of a character to retype>`
   const [paths, file, offset] = arg.split('=');
   const text = readFileSync(file, 'utf8');
-  const at = Number(offset);
-  const version = (i: number) => text.slice(0, at) + 'abcdefghijklmnopqrstuvwxyz'[i % 26] + text.slice(at + 1);
+  const version = typedVersions(text, Number(offset));
   const big = Number(paths) > 5000;
   for (let i = 0; i < (big ? 4 : 30); i++) analyze(version(i));
   const cpu: number[] = [];

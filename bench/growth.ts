@@ -3,20 +3,15 @@
 // what VS Code starts it with) and Node's defaults (the CLI, `landlock-lens check`). The young
 // generation's size decides how much of a large analysis the scavenger copies, so the two differ.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeAll } from './generate';
+import { serverV8Flags } from './lsp-bench';
+import { median } from './stats';
+import { editOffset } from './typing';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The V8 flags VS Code starts the server with, read from the client so the two cannot drift apart. */
-export function serverV8Flags(): string[] {
-  const source = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
-  const m = /export const SERVER_V8_FLAGS = (\[[^\]]*\])/.exec(source);
-  if (!m) throw new Error('SERVER_V8_FLAGS not found in client/src/extension.ts');
-  return JSON.parse(m[1].replace(/'/g, '"')) as string[];
-}
 
 export interface GrowthRow {
   label: string;
@@ -34,7 +29,7 @@ export async function measureGrowth(sizes: number[], configurations: { label: st
   const worker = join(outDir, 'growth-worker.js');
   const esbuild = await import('esbuild');
   await esbuild.build({ entryPoints: [join(ROOT, 'bench/growth-worker.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
-  const args = writeAll(sizes).policies.map((p) => `${p.paths}=${p.file}=${p.gen.text.indexOf(p.gen.editPath) + p.gen.editPath.indexOf('notes') + 4}`);
+  const args = writeAll(sizes).policies.map((p) => `${p.paths}=${p.file}=${editOffset(p.gen)}`);
   const runs = configurations.map(() => [] as GrowthRow['bySize'][]);
   for (let r = 0; r < repeats; r++) {
     configurations.forEach(({ label, flags }, i) => {
@@ -43,13 +38,12 @@ export async function measureGrowth(sizes: number[], configurations: { label: st
       runs[i].push(JSON.parse(child.stdout));
     });
   }
-  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return configurations.map(({ label, flags }, i) => ({
     label,
     flags,
     bySize: Object.fromEntries(sizes.map((n) => [n, {
-      cpuMs: mid(runs[i].map((b) => b[n].cpuMs)),
-      wallMs: mid(runs[i].map((b) => b[n].wallMs)),
+      cpuMs: median(runs[i].map((b) => b[n].cpuMs)),
+      wallMs: median(runs[i].map((b) => b[n].wallMs)),
       runs: runs[i].reduce((sum, b) => sum + b[n].runs, 0),
     }])),
   }));

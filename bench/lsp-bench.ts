@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { LspClient, type Diagnostic } from './lsp-client';
 import { writeAll, POLICY_SIZES, type GeneratedPolicy } from './generate';
 import { median, p90, fmtMs, fmtRatio } from './stats';
+import { editOffset } from './typing';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_OUR_SERVER: benchmark another build of the server (e.g. a saved bundle, to compare before/after).
@@ -57,6 +58,14 @@ export function schemaInUse(): { path: string; standIn: boolean } {
   return { path: STAND_IN_SCHEMA, standIn: true };
 }
 
+/** The V8 flags VS Code starts the server with, read from the client so the two cannot drift apart. */
+export function serverV8Flags(): string[] {
+  const source = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
+  const m = /export const SERVER_V8_FLAGS = (\[[^\]]*\])/.exec(source);
+  if (!m) throw new Error('SERVER_V8_FLAGS not found in client/src/extension.ts');
+  return JSON.parse(m[1].replace(/'/g, '"')) as string[];
+}
+
 /** Where the benchmark's servers keep their V8 code cache: its own directory, emptied per run. */
 export const BENCH_CODE_CACHE = join(ROOT, 'bench/out/code-cache');
 
@@ -85,7 +94,7 @@ export function ourServer(debounceMs: number | undefined, codeCache = true): Ser
     ...(codeCache ? {} : { env: { LANDLOCK_LENS_CODE_CACHE: 'off' } }),
     command: process.execPath,
     // As the VS Code client launches it (client/src/extension.ts, SERVER_V8_FLAGS).
-    args: ['--max-semi-space-size=2', OUR_SERVER, '--stdio'],
+    args: [...serverV8Flags(), OUR_SERVER, '--stdio'],
     // Set by run.ts once it knows whether our server debounces opens (see ourDebounceAppliesToOpen).
     openDebounceMs: d,
     changeDebounceMs: d,
@@ -223,13 +232,13 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
     const openCpuMs = client.cpuMs() - c0;
 
     // The small edit: one character of one read_only path, toggled (notes.md <-> notez.md).
-    const editOffset = text.indexOf(gen.editPath) + gen.editPath.indexOf('notes') + 4;
-    const editPos = lineCol(text, editOffset);
+    const editAt = editOffset(gen);
+    const editPos = lineCol(text, editAt);
     const editMs: number[] = [];
     const editCpuMs: number[] = [];
     for (let i = 0; i < o.edits; i++) {
-      const ch = text[editOffset] === 's' ? 'z' : 's';
-      text = text.slice(0, editOffset) + ch + text.slice(editOffset + 1);
+      const ch = text[editAt] === 's' ? 'z' : 's';
+      text = text.slice(0, editAt) + ch + text.slice(editAt + 1);
       version++;
       const change =
         sync === 'incremental'

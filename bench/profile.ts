@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { LspClient } from './lsp-client';
 import { generatePolicy, writeAll } from './generate';
 import { OUR_SERVER } from './lsp-bench';
+import { editOffset } from './typing';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROF_DIR = join(ROOT, 'bench/out/prof');
@@ -255,13 +256,13 @@ async function profiledSession(dir: string, paths: number, edits: number): Promi
   const open = client.waitDiagnostics(uri, undefined, 120000);
   client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
   await open;
-  const editOffset = text.indexOf(gen.editPath) + gen.editPath.indexOf('notes') + 4;
-  const before = text.slice(0, editOffset);
+  const editAt = editOffset(gen);
+  const before = text.slice(0, editAt);
   const line = before.split('\n').length - 1;
-  const character = editOffset - (before.lastIndexOf('\n') + 1);
+  const character = editAt - (before.lastIndexOf('\n') + 1);
   for (let i = 0; i < edits; i++) {
-    const ch = text[editOffset] === 's' ? 'z' : 's';
-    text = text.slice(0, editOffset) + ch + text.slice(editOffset + 1);
+    const ch = text[editAt] === 's' ? 'z' : 's';
+    text = text.slice(0, editAt) + ch + text.slice(editAt + 1);
     version++;
     const next = client.waitDiagnostics(uri, version, 120000);
     client.notify('textDocument/didChange', {
