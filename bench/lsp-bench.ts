@@ -339,8 +339,9 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
   const files = writeAll(o.sizes);
   const samples: SessionSample[] = [];
   const errors: string[] = [];
-  // One untimed session of our server first: it writes the code cache (after its first analysis) that
-  // every later start of an installed server finds. `ours-nocache` is the start without it.
+  // One untimed session of our server first: it writes the code cache (after its first analysis, and on
+  // shutdown with the edit, hover and code action code in it) that every later start of an installed
+  // server finds. `ours-nocache` is the start without it.
   const cached = o.servers.find((s) => s.role === 'ours' && s.env?.LANDLOCK_LENS_CODE_CACHE !== 'off');
   if (cached && files.policies.length) {
     try {
