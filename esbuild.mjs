@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -12,7 +13,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  * Replaces server/src/core/policy/schema-validator.ts with ajv's standalone validator, generated here
  * with the options that module uses: no schema compilation at run time, no ajv compiler in the bundle.
  */
-const precompiledSchema = {
+export const precompiledSchema = {
   name: 'precompiled-policy-schema',
   setup(build) {
     build.onResolve({ filter: /\/schema-validator$/ }, (args) => ({ path: args.path, namespace: 'precompiled-schema' }));
@@ -52,7 +53,11 @@ const lazyBuiltins = {
 
 const YAML_ESM = `${root}node_modules/yaml/browser/index.js`;
 
-const common = {
+/**
+ * The options every bundle shares. The benchmarks bundle the core with them and precompiledSchema
+ * (bench/bundle.ts), so that they measure the code as it ships.
+ */
+export const bundleOptions = {
   bundle: true,
   // The `yaml` package's ES module build (the same code as its CommonJS build, which logs through
   // console instead of process.emitWarning): imported as ESM, its functions are called directly. From
@@ -67,10 +72,15 @@ const common = {
   legalComments: 'none',
 };
 
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
-  // server.js is a small launcher that runs server-main.js through V8's code cache (lsp/launch.ts).
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/launch.ts'], outfile: 'server/out/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server-main.js', plugins: [precompiledSchema, lazyBuiltins] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [precompiledSchema] }),
-]);
+export async function buildAll() {
+  await Promise.all([
+    esbuild.build({ ...bundleOptions, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
+    // server.js is a small launcher that runs server-main.js through V8's code cache (lsp/launch.ts).
+    esbuild.build({ ...bundleOptions, entryPoints: ['server/src/lsp/launch.ts'], outfile: 'server/out/server.js' }),
+    esbuild.build({ ...bundleOptions, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/out/server-main.js', plugins: [precompiledSchema, lazyBuiltins] }),
+    esbuild.build({ ...bundleOptions, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [precompiledSchema] }),
+  ]);
+}
+
+// Run as a script (npm run build, postinstall, the tests): build. Imported (the benchmarks): only options.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildAll();

@@ -8,11 +8,16 @@
 // analyses share what earlier versions resolved (a path resolver per filesystem view), and the same
 // text over and over would credit them with more reuse than an editing session gives.
 import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { bundleLikeTheServer } from './bundle';
 import { generateNonPolicy, generatePolicy, POLICY_SIZES, NON_POLICY_LINES } from './generate';
 import { median, p90, fmtMs, fmtRatio } from './stats';
 import { editOffset, typedVersions } from './typing';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface CoreRow {
   label: string;
@@ -40,15 +45,13 @@ export interface CoreBenchResult {
 type AnalyzeFn = (text: string, options?: object) => { findings: { ruleId: string }[]; isPolicy: boolean };
 type ReadFn = (text: string) => unknown;
 
-export async function loadAnalyze(): Promise<AnalyzeFn> {
-  const core = await import('../server/src/core/index');
-  if (typeof core.analyze !== 'function') throw new Error('server/src/core/index does not export analyze');
-  return core.analyze as unknown as AnalyzeFn;
-}
-
-async function loadRead(): Promise<ReadFn> {
-  const parse = await import('../server/src/core/yaml/parse');
-  return parse.parseStream as ReadFn;
+/** The analysis and our reader as they ship: bundled like the server (bench/bundle.ts), loaded once. */
+async function loadBundledCore(): Promise<{ analyze: AnalyzeFn; read: ReadFn }> {
+  const outfile = join(ROOT, 'bench/out/core-bench-core.js');
+  await bundleLikeTheServer(join(ROOT, 'bench/core-entry.ts'), outfile);
+  const core = createRequire(import.meta.url)(outfile);
+  if (typeof core.analyze !== 'function' || typeof core.parseStream !== 'function') throw new Error(`${outfile} does not export analyze and parseStream`);
+  return { analyze: core.analyze, read: core.parseStream };
 }
 
 /**
@@ -125,8 +128,7 @@ function measure(label: string, versionOf: (i: number) => string, analyze: Analy
 
 export async function runCoreBench(opts: { sizes?: number[]; quick?: boolean; log?: (s: string) => void } = {}): Promise<CoreBenchResult> {
   const log = opts.log ?? ((s: string) => console.error(s));
-  const analyze = await loadAnalyze();
-  const read = await loadRead();
+  const { analyze, read } = await loadBundledCore();
   const sizes = opts.sizes ?? [...POLICY_SIZES];
   const scale = opts.quick ? 0.4 : 1;
   const budget = (n: number) => scale * (n <= 256 ? 1500 : n <= 2000 ? 3000 : 9000);

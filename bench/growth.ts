@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleLikeTheServer } from './bundle';
 import { writeAll } from './generate';
 import { serverV8Flags } from './lsp-bench';
 import { median } from './stats';
@@ -27,8 +28,7 @@ export async function measureGrowth(sizes: number[], configurations: { label: st
   const outDir = join(ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
   const worker = join(outDir, 'growth-worker.js');
-  const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [join(ROOT, 'bench/growth-worker.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await bundleLikeTheServer(join(ROOT, 'bench/growth-worker.ts'), worker);
   const args = writeAll(sizes).policies.map((p) => `${p.paths}=${p.file}=${editOffset(p.gen)}`);
   const runs = configurations.map(() => [] as GrowthRow['bySize'][]);
   for (let r = 0; r < repeats; r++) {

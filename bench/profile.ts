@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { LspClient } from './lsp-client';
+import { bundleLikeTheServer } from './bundle';
 import { generatePolicy, writeAll } from './generate';
 import { OUR_SERVER } from './lsp-bench';
 import { editOffset } from './typing';
@@ -212,8 +213,7 @@ export async function profileCore(paths: number, ms: number): Promise<ProfileSum
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const worker = join(PROF_DIR, 'core-worker.js');
-  const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [join(ROOT, 'bench/profile-core-worker.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await bundleLikeTheServer(join(ROOT, 'bench/profile-core-worker.ts'), worker);
   const file = writeAll([paths]).policies[0].file;
   const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200', worker, file, String(ms)], {
     cwd: ROOT,

@@ -11,8 +11,9 @@
 // then uses the `yaml` library, so an input is always read by one of two readers that agree; a
 // differential test (test/unit/fast-parse.test.ts) checks that they do on the corpus and on thousands of
 // mutated policies.
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node } from 'yaml';
+import { nodes } from './fast-nodes';
 
 /** Thrown (and caught in fastParse) when the input leaves the subset this reader handles. */
 class GiveUp extends Error {}
@@ -186,7 +187,7 @@ class FastReader {
   }
 
   private blockSeq(col: number, depth: number): YAMLSeq {
-    const seq = new YAMLSeq();
+    const seq = nodes.seq();
     const self: Collection = { node: seq, col, commentEnd: -1 };
     this.stack.push(self);
     const start = this.lineStart + col;
@@ -222,7 +223,7 @@ class FastReader {
   }
 
   private blockMap(col: number, firstKey: Inline, depth: number): YAMLMap {
-    const map = new YAMLMap();
+    const map = nodes.map();
     const self: Collection = { node: map, col, commentEnd: -1 };
     this.stack.push(self);
     const start = firstKey.node.range![0];
@@ -241,14 +242,11 @@ class FastReader {
       if (at >= this.lineEnd || this.text.charCodeAt(at) === HASH) {
         // Nothing after the colon: the value is on the following lines, or empty.
         const hasComment = at < this.lineEnd;
-        const empty = new Scalar(null);
-        empty.source = '';
-        empty.type = Scalar.PLAIN;
-        empty.range = [at, at, at];
+        const empty = nodes.scalar(null, '', Scalar.PLAIN, [at, at, at]);
         const keyLineNext = this.nextStart;
         this.loadLine(this.nextStart);
         // After `key: # comment` the empty value's end runs to the next content.
-        if (hasComment) empty.range[2] = this.lineStart + Math.max(this.indent, 0);
+        if (hasComment) empty.range![2] = this.lineStart + Math.max(this.indent, 0);
         this.skipNonContent();
         this.checkNotMarker();
         this.pending = undefined; // comments between a key and its block value stay with the pair
@@ -271,7 +269,7 @@ class FastReader {
         value = inline.node;
         this.finishLine(value);
       }
-      map.items.push(new Pair(keyNode, value));
+      map.items.push(nodes.pair(keyNode, value));
       end = value.range![2];
       if (this.indent < 0 || this.indent < col) break;
       if (this.indent > col) giveUp();
@@ -360,10 +358,7 @@ class FastReader {
     }
     value += text.slice(from, i);
     const end = i + 1;
-    const node = new Scalar(value);
-    node.source = value;
-    node.type = quote === 39 ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
-    node.range = [at, end, end];
+    const node = nodes.scalar(value, value, quote === 39 ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE, [at, end, end]);
     this.checkAfterClosing(end);
     return { node, end };
   }
@@ -398,10 +393,7 @@ class FastReader {
     let last = i; // end of the last non-space character
     while (last > at && text.charCodeAt(last - 1) === SPACE) last--;
     const source = text.slice(at, last);
-    const node = new Scalar(resolveCorePlain(source));
-    node.source = source;
-    node.type = Scalar.PLAIN;
-    node.range = [at, last, last];
+    const node = nodes.scalar(resolveCorePlain(source), source, Scalar.PLAIN, [at, last, last]);
     return { node, end: last, keyEnd };
   }
 
@@ -411,7 +403,7 @@ class FastReader {
     const text = this.text;
     const isMap = text.charCodeAt(at) === 123;
     const close = isMap ? 125 : 93;
-    const node = isMap ? new YAMLMap() : new YAMLSeq();
+    const node = isMap ? nodes.map() : nodes.seq();
     node.flow = true;
     let i = at + 1;
     const skip = () => {
@@ -440,7 +432,7 @@ class FastReader {
           if (valueEntry.keyEnd !== undefined) giveUp(); // `{a: b: c}`
           const value = valueEntry.node;
           i = valueEntry.end;
-          (node as YAMLMap).items.push(new Pair(item, value));
+          (node as YAMLMap).items.push(nodes.pair(item, value));
           skip();
           value.range![2] = i; // a flow node's end takes in the spaces after it
         } else {
