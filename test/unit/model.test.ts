@@ -7,6 +7,8 @@ import { analyze, explain, parseTreeListing } from '../../server/src/core/index'
 import { ROOT, policy } from '../helpers';
 import { parseAllDocuments } from 'yaml';
 import { normalizePath } from '../../server/src/core/fsview/paths';
+import { AccessIndex } from '../../server/src/core/landlock/access';
+import { rng } from '../seeded-random';
 
 const issue698 = readFileSync(join(ROOT, 'test/fixtures/examples/issue-698.yaml'), 'utf8');
 const SOUL = '/sandbox/.openclaw/workspace/SOUL.md';
@@ -146,4 +148,28 @@ test('shadow detection stays fast: 20,000 paths analysed well under a second', (
   const analyzeMs = best(() => analyze(text));
   assert.equal(analyze(text).findings.filter((f) => f.ruleId === 'shadowed-read-only').length, 10000);
   assert.ok(analyzeMs < 5 * parseMs, `analysis ${analyzeMs.toFixed(0)} ms vs parse ${parseMs.toFixed(0)} ms: not linear`);
+});
+
+test('rules above a path: every rule bound to a strict ancestor, outermost first, however the answers are shared', () => {
+  const r = rng(0xab0e);
+  const parts = ['a', 'b', 'sandbox', '.x'];
+  const randomPath = () => {
+    const depth = Math.floor(r() * 5);
+    let p = '';
+    for (let i = 0; i < depth; i++) p += '/' + parts[Math.floor(r() * parts.length)];
+    return p || '/';
+  };
+  for (let round = 0; round < 50; round++) {
+    const rules = Array.from({ length: 1 + Math.floor(r() * 12) }, (_, i) => ({ id: i, boundTo: r() < 0.1 ? null : randomPath() }));
+    const index = new AccessIndex({ rules } as never, {} as never);
+    // The reference: scan every rule for each strict ancestor, root first.
+    const reference = (path: string) => {
+      const ancestors = path === '/' ? [] : ['/', ...path.split('/').slice(1, -1).map((_, i, a) => '/' + a.slice(0, i + 1).join('/'))];
+      return ancestors.flatMap((a) => rules.filter((rule) => rule.boundTo === a)).map((rule) => rule.id);
+    };
+    for (let q = 0; q < 40; q++) {
+      const path = randomPath();
+      assert.deepEqual(index.rulesAbove(path).map((rule) => (rule as unknown as { id: number }).id), reference(path), `${path} with ${JSON.stringify(rules)}`);
+    }
+  }
 });
