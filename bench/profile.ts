@@ -296,6 +296,8 @@ export function profileMarkdown(p: ProfileSummary): string {
 
 async function main(): Promise<void> {
   const sizes = [2000, 20000];
+  // A readable build of the server: its `// path` comments map samples to modules (a minified one has none).
+  if (!process.argv.includes('--core-only')) spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   for (const n of sizes) console.log(profileMarkdown(await profileCore(n, n >= 20000 ? 6000 : 3000)));
   if (!process.argv.includes('--core-only')) {
     for (const n of sizes) console.log(profileMarkdown(await profileServer(n, n >= 20000 ? 5 : 20)));
