@@ -44,3 +44,14 @@ test('NemoClaw preset fragments are recognised and reported as not standalone', 
 test('flow-style documents are detected too', () => {
   assert.equal(analyze('{version: 1, filesystem_policy: {read_only: [/usr]}}\n').isPolicy, true);
 });
+
+test('a modeline anywhere counts, even after the policy keys of a long policy (detection stops sniffing keys early)', () => {
+  const body = 'version: 1\nfilesystem_policy:\n  read_only:\n' + Array.from({ length: 500 }, (_, i) => `    - /data/p${i}\n`).join('');
+  assert.equal(analyze(body).isPolicy, true);
+  assert.equal(analyze(body + '# landlock-lens: ignore-file\n').isPolicy, false);
+  assert.equal(analyze(body + '  # landlock-lens: policy\n').detection, 'marked with `# landlock-lens: policy`');
+  // Keys after many other top-level keys are still found when nothing before them decides.
+  const other = Array.from({ length: 300 }, (_, i) => `k${i}: v\n`).join('');
+  assert.equal(analyze(other + 'network_policies: {}\n').detection, 'has top-level OpenShell policy keys');
+  assert.equal(analyze(other + 'preset:\n  name: x\n').isPolicy, true);
+});

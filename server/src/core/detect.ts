@@ -46,12 +46,17 @@ export function matchesPolicyGlobs(fileName: string | undefined, globs: string[]
   return globMatcher(globs)(normalised);
 }
 
-/** Top-level keys a document text starts lines with (block style), cheaply. */
-export function sniffTopLevelKeys(text: string): Set<string> {
+/**
+ * Top-level keys a document text starts lines with (block style), cheaply. With `enough`, it stops as
+ * soon as the keys found so far satisfy it: a policy names its policy keys in its first lines, and the
+ * rest of a large file need not be scanned on every keystroke.
+ */
+export function sniffTopLevelKeys(text: string, enough?: (keys: Set<string>) => boolean): Set<string> {
   const keys = new Set<string>();
   TOP_LEVEL_KEY.lastIndex = 0;
   for (let m = TOP_LEVEL_KEY.exec(text); m; m = TOP_LEVEL_KEY.exec(text)) {
     keys.add(m[1] ?? m[2] ?? m[3]);
+    if (enough?.(keys)) break;
   }
   return keys;
 }
@@ -64,7 +69,9 @@ export function keysLookLikePolicy(keys: { has(key: string): boolean }): boolean
 export function detect(text: string, input: DetectionInput = {}): Detection {
   let modeline: string | undefined;
   MODELINE.lastIndex = 0;
-  for (let m = MODELINE.exec(text); m; m = MODELINE.exec(text)) {
+  // A plain substring search first: most files have no modeline, and the line-anchored pattern costs
+  // more than the search over a large policy.
+  for (let m = text.includes('landlock-lens') ? MODELINE.exec(text) : null; m; m = MODELINE.exec(text)) {
     if (m[1] === 'ignore-file') return { candidate: false, reason: 'opted out with `# landlock-lens: ignore-file`', ignored: true, forced: false };
     if (m[1] === 'policy') modeline = m[1];
   }
@@ -73,7 +80,7 @@ export function detect(text: string, input: DetectionInput = {}): Detection {
   if (matchesPolicyGlobs(input.fileName, input.policyGlobs)) {
     return { candidate: true, reason: 'file name matches a configured policy glob', ignored: false, forced: true };
   }
-  const keys = sniffTopLevelKeys(text);
+  const keys = sniffTopLevelKeys(text, keysLookLikePolicy);
   if (keysLookLikePolicy(keys)) {
     return { candidate: true, reason: 'has top-level OpenShell policy keys', ignored: false, forced: false };
   }
