@@ -173,3 +173,40 @@ test('rules above a path: every rule bound to a strict ancestor, outermost first
     }
   }
 });
+
+test('shadowing: every read_write rule bound at or above a read_only entry wins over it, however winners are shared', () => {
+  // Seeded policies over a small tree (files, a symlink, missing paths, duplicates, one path in both
+  // lists, the workdir, a process identity that makes missing read_write paths directories), against a
+  // plain scan of every rule for every read_only entry.
+  const r = rng(0x5ad0);
+  const view = parseTreeListing('d /w\nd /w/d\nd /w/d/e\nf /w/d/f.txt\nf /w/f.txt\nl /w/lnk -> /w/d\nd /w/e\n', 'seeded tree');
+  const names = ['d', 'e', 'f.txt', 'lnk', 'gone'];
+  const randomPath = () => {
+    let p = '/w';
+    for (let depth = Math.floor(r() * 4); depth > 0; depth--) p += '/' + names[Math.floor(r() * names.length)];
+    return p;
+  };
+  const list = (n: number) => (n === 0 ? ' []' : '\n' + Array.from({ length: n }, () => `    - ${randomPath()}`).join('\n'));
+  const strictlyUnder = (ancestor: string, path: string) => (ancestor === '/' ? path !== '/' : path.startsWith(ancestor + '/'));
+  let shadowedSeen = 0;
+  for (let round = 0; round < 300; round++) {
+    const text = `version: 1\nfilesystem_policy:\n  include_workdir: ${r() < 0.3}\n  read_only:${list(Math.floor(r() * 8))}\n  read_write:${list(Math.floor(r() * 4))}\n` +
+      (r() < 0.5 ? 'process:\n  run_as_user: sandbox\n' : '');
+    const doc = analyze(text, { view, workdir: '/w/e' }).documents[0];
+    const { ruleset, access, shadowings } = doc;
+    assert.ok(ruleset && access && shadowings, text);
+    const id = (rule: object) => ruleset.rules.indexOf(rule as never);
+    const depth = (p: string) => (p === '/' ? 0 : p.split('/').length - 1);
+    const expected = ruleset.rules.filter((rule) => rule.source === 'read_only' && rule.entry).map((rule) => {
+      const target = rule.boundTo ?? access.access(rule.path).resolved.path;
+      const above = ruleset.rules
+        .filter((w) => w.access === 'read_write' && w.boundTo !== null && strictlyUnder(w.boundTo, target) && w.boundKind !== 'file' && w.boundKind !== 'other')
+        .sort((a, b) => depth(a.boundTo!) - depth(b.boundTo!));
+      const at = ruleset.rules.filter((w) => w.access === 'read_write' && w.boundTo === target);
+      return { rule: id(rule), winners: [...above, ...at].map(id) };
+    }).filter((s) => s.winners.length > 0);
+    assert.deepEqual(shadowings.map((s) => ({ rule: id(s.rule), winners: s.winners.map(id) })), expected, text);
+    shadowedSeen += expected.length;
+  }
+  assert.ok(shadowedSeen > 200, `only ${shadowedSeen} shadowed entries generated`);
+});

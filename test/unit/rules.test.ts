@@ -55,6 +55,9 @@ test('duplicate-path and path-in-both-lists', () => {
   const [b] = fires('path-in-both-lists', policy('  read_only: [/data]\n  read_write: [/data]'));
   assert.equal(b.line, 4, 'reported on the read_write entry, which wins');
   silent('path-in-both-lists', policy('  read_only: [/data]\n  read_write: [/data2]'));
+  // A path listed read_only twice and read_write once: the message names the last read_only copy.
+  const [twice] = fires('path-in-both-lists', policy('  read_only:\n    - /data\n    - /srv\n    - /data/\n  read_write: [/data]'));
+  assert.match(twice.message, /\(line 6\)/);
 });
 
 test('non-normal-path, literal-glob, literal-variable, read-only-root', () => {

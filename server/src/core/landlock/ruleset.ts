@@ -21,11 +21,11 @@ export interface RulesetOptions {
   resolver: PathResolver;
 }
 
-interface PendingRule {
+/** A rule no entry of the policy lists: a baseline path or the workdir. */
+interface AddedRule {
   raw: string;
   access: ListName;
   source: GrantSource;
-  entry?: PathEntry;
   span?: Span;
 }
 
@@ -51,10 +51,12 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
   const exists = (path: string) => view.kind(path) !== 'missing';
   // Entries the validator rejects never reach Landlock (OpenShell refuses the whole policy); the model
   // leaves them out so the rest of the policy is still explained as it will be once they are fixed.
-  const ro: PendingRule[] = model.filesystem.readOnly.filter(isLandlockablePath)
-    .map((entry) => ({ raw: entry.raw, access: 'read_only', source: 'read_only', entry, span: entry.span }));
-  const rw: PendingRule[] = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && !/^\/*$/.test(e.raw))
-    .map((entry) => ({ raw: entry.raw, access: 'read_write', source: 'read_write', entry, span: entry.span }));
+  // The policy's own entries become rules as they are (a rule's access and source are its list); the
+  // ruleset has read_only rules first (the entries, then baseline paths), then read_write ones.
+  let ro = model.filesystem.readOnly.filter(isLandlockablePath);
+  const rw = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && !/^\/*$/.test(e.raw));
+  let addedRo: AddedRule[] = [];
+  const addedRw: AddedRule[] = [];
   const baseline: { path: string; access: ListName }[] = [];
 
   if (baselineApplies(model, options.gpu)) {
@@ -66,12 +68,12 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
     }
     // Step 1: a baseline read_only path that is also baseline read_write is read_write only (/proc with a GPU).
     const baseRo = [...(proxy ? PROXY_BASELINE_READ_ONLY : []), ...(options.gpu ? GPU_BASELINE_READ_ONLY : [])].filter((p) => !baseRw.includes(p));
-    const inRo = (p: string) => ro.some((r) => r.raw === p);
-    const inRw = (p: string) => rw.some((r) => r.raw === p);
+    const inRo = (p: string) => ro.some((r) => r.raw === p) || addedRo.some((r) => r.raw === p);
+    const inRw = (p: string) => rw.some((r) => r.raw === p) || addedRw.some((r) => r.raw === p);
     // Step 2: exact raw-string comparison, so `/tmp/` does not count as `/tmp`.
     for (const p of baseRo) {
       if (inRo(p) || inRw(p) || !exists(p)) continue;
-      ro.push({ raw: p, access: 'read_only', source: 'baseline', span: baselineSpan });
+      addedRo.push({ raw: p, access: 'read_only', source: 'baseline', span: baselineSpan });
       baseline.push({ path: p, access: 'read_only' });
     }
     // Step 3: only /proc is moved from the user's read_only to read_write (GPU); others keep read_only.
@@ -79,9 +81,10 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
       if (inRw(p) || !exists(p)) continue;
       if (inRo(p)) {
         if (p !== '/proc') continue;
-        for (let i = ro.length - 1; i >= 0; i--) if (ro[i].raw === p) ro.splice(i, 1);
+        ro = ro.filter((r) => r.raw !== p);
+        addedRo = addedRo.filter((r) => r.raw !== p);
       }
-      rw.push({ raw: p, access: 'read_write', source: 'baseline', span: baselineSpan });
+      addedRw.push({ raw: p, access: 'read_write', source: 'baseline', span: baselineSpan });
       baseline.push({ path: p, access: 'read_write' });
     }
   }
@@ -89,9 +92,9 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
   const includeWorkdir = effectiveIncludeWorkdir(model);
   const workdir = normalizePath(options.workdir);
   let workdirAdded = false;
-  if (includeWorkdir && workdir.startsWith('/') && !rw.some((r) => (r.entry?.normalized ?? normalizePath(r.raw)) === workdir)) {
+  if (includeWorkdir && workdir.startsWith('/') && !rw.some((e) => e.normalized === workdir) && !addedRw.some((r) => normalizePath(r.raw) === workdir)) {
     const span = model.filesystem.includeWorkdir?.keySpan ?? model.filesystem.keySpan;
-    rw.push({ raw: workdir, access: 'read_write', source: 'workdir', span });
+    addedRw.push({ raw: workdir, access: 'read_write', source: 'workdir', span });
     workdirAdded = true;
   }
 
@@ -106,28 +109,30 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
     workdir,
   };
 
-  if (ro.length + rw.length === 0) {
+  if (ro.length + addedRo.length + rw.length + addedRw.length === 0) {
     result.applied = false;
     result.notAppliedReason = 'the policy configures no filesystem paths, so OpenShell applies no Landlock ruleset ("Landlock filesystem sandbox skipped: no paths configured")';
     return result;
   }
 
   const identitySet = !!(model.process.runAsUser?.value || model.process.runAsGroup?.value);
-  for (const pending of [...ro, ...rw]) {
-    const path = pending.entry?.normalized ?? normalizePath(pending.raw);
+  const addRule = (path: string, access: ListName, source: GrantSource, entry: PathEntry | undefined, span: Span | undefined) => {
     const resolution = options.resolver.resolve(path);
     let boundTo: string | null = resolution.path;
     let boundKind = resolution.kind;
     if (boundKind === 'missing') {
       // With a process identity, OpenShell creates missing read_write paths as directories before Landlock.
-      if (pending.access === 'read_write' && identitySet && !resolution.loop) boundKind = 'directory';
+      if (access === 'read_write' && identitySet && !resolution.loop) boundKind = 'directory';
       else boundTo = null;
     }
-    let rights = pending.access === 'read_only' ? READ_ACCESS & handled : handled;
+    let rights = access === 'read_only' ? READ_ACCESS & handled : handled;
     if (boundKind === 'file' || boundKind === 'other') rights &= FILE_RIGHTS;
-    const rule: LandlockRule = { path, access: pending.access, source: pending.source, entry: pending.entry, span: pending.span, boundTo, boundKind, rights };
-    result.rules.push(rule);
-  }
+    result.rules.push({ path, access, source, entry, span, boundTo, boundKind, rights });
+  };
+  for (const e of ro) addRule(e.normalized, 'read_only', 'read_only', e, e.span);
+  for (const r of addedRo) addRule(normalizePath(r.raw), r.access, r.source, undefined, r.span);
+  for (const e of rw) addRule(e.normalized, 'read_write', 'read_write', e, e.span);
+  for (const r of addedRw) addRule(normalizePath(r.raw), r.access, r.source, undefined, r.span);
 
   if (result.rules.every((r) => r.boundTo === null)) {
     result.applied = false;

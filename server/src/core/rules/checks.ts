@@ -25,18 +25,34 @@ export interface CheckContext {
   emit(finding: Finding): void;
 }
 
+// Shared by every finding without related locations, fixes or YAML path: frozen, since no one may add
+// to a finding's lists (a 2,000-path policy has over a thousand findings; each kept two empty arrays).
+const NO_RELATED: RelatedLocation[] = Object.freeze([]) as unknown as RelatedLocation[];
+const NO_FIXES: Fix[] = Object.freeze([]) as unknown as Fix[];
+const NO_YAML_PATH: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
+
 export function makeFinding(ruleId: string, span: Span, message: string, extra: Partial<Finding> = {}, severity?: Severity): Finding {
   return {
     ruleId,
     severity: severity ?? ruleMeta(ruleId).defaultSeverity,
-    message,
+    message: flattened(message),
     span,
-    related: [],
-    fixes: [],
-    yamlPath: [],
+    related: NO_RELATED,
+    fixes: NO_FIXES,
+    yamlPath: NO_YAML_PATH,
     subject: '',
     ...extra,
   };
+}
+
+/**
+ * The same string, flattened: a message built from a template is a tree of V8 concatenation nodes (one
+ * per piece, about seven per message) that every garbage collection walks for as long as the analysis
+ * lives. Reading a character makes V8 copy it into one flat string, and the nodes die young.
+ */
+export function flattened(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** Findings in text order: by where they start, then where they end. */
@@ -49,7 +65,12 @@ function lineOf(ctx: CheckContext, span: Span | undefined): number {
 }
 
 /** Describes a rule that grants write, and where it comes from, for messages and related locations. */
-export function describeWinner(ctx: CheckContext, rule: LandlockRule): { text: string; related?: RelatedLocation } {
+export interface WinnerDescription {
+  text: string;
+  related?: RelatedLocation;
+}
+
+export function describeWinner(ctx: CheckContext, rule: LandlockRule): WinnerDescription {
   switch (rule.source) {
     case 'read_write':
       return {
@@ -83,27 +104,41 @@ export interface Shadowing {
 
 const NO_RULES: LandlockRule[] = [];
 
+/** The shared empty list for none; otherwise the list itself. */
+const exactly = (rules: LandlockRule[]): LandlockRule[] => (rules.length === 0 ? NO_RULES : rules);
+
 /** Every explicit read_only entry that a read_write rule at or above it makes writable. */
 export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 'resolver'>): Shadowing[] {
   const out: Shadowing[] = [];
   const { ruleset, index } = ctx;
   if (!ruleset.applied) return out;
-  // The winners depend on the target only: computed once per path, so thousands of entries bound to
-  // one path (duplicates) cost O(n), not O(n²). (A read_only rule is never its own read_write winner.)
+  // Winners above a path are those of its directory: AccessIndex shares one array of the rules above
+  // per directory, so they are worked out once per directory (far fewer than entries) and shared.
+  const winnersAbove = new Map<LandlockRule[], LandlockRule[]>();
+  // A path with several rules bound to it (duplicates, or a read_write entry too) is worked out once
+  // per path, so thousands of entries bound to one path cost O(n), not O(n²).
   const winnersAt = new Map<string, LandlockRule[]>();
   for (const rule of ruleset.rules) {
     if (rule.source !== 'read_only' || !rule.entry) continue;
     const target = rule.boundTo ?? ctx.resolver.resolve(rule.path).path;
-    let winners = winnersAt.get(target);
-    if (!winners) {
-      let found: LandlockRule[] | undefined;
+    const above = index.rulesAbove(target);
+    let fromAbove = winnersAbove.get(above);
+    if (!fromAbove) {
       // A rule bound to a non-directory grants nothing below it (rights are cut to file rights).
-      for (const w of index.rulesAbove(target)) {
-        if (w.access === 'read_write' && w.boundKind !== 'file' && w.boundKind !== 'other') (found ??= []).push(w);
+      fromAbove = exactly(above.filter((w) => w.access === 'read_write' && w.boundKind !== 'file' && w.boundKind !== 'other'));
+      winnersAbove.set(above, fromAbove);
+    }
+    const at = index.rulesAt(target);
+    let winners = fromAbove;
+    // A read_only rule is never its own read_write winner: with only itself bound there, nothing to add.
+    if (at.length > 1 || (at.length === 1 && at[0] !== rule)) {
+      let known = winnersAt.get(target);
+      if (!known) {
+        const here = at.filter((w) => w.access === 'read_write');
+        known = here.length === 0 ? fromAbove : exactly([...fromAbove, ...here]);
+        winnersAt.set(target, known);
       }
-      for (const w of index.rulesAt(target)) if (w.access === 'read_write') (found ??= []).push(w);
-      winners = found ?? NO_RULES;
-      winnersAt.set(target, winners);
+      winners = known;
     }
     const workdirCovers = ruleset.includeWorkdir && isAtOrUnder(target, ruleset.workdir);
     if (winners.length > 0) out.push({ entry: rule.entry, rule, winners, workdirCovers });
@@ -111,54 +146,84 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
   return out;
 }
 
+/**
+ * describeWinner, once per winning rule: the entries one read_write directory shadows (hundreds under a
+ * writable /sandbox) share its description and its related location instead of building them again.
+ */
+function winnerDescriptions(ctx: CheckContext): (rule: LandlockRule) => WinnerDescription {
+  const described = new Map<LandlockRule, WinnerDescription>();
+  return (rule) => {
+    let d = described.get(rule);
+    if (!d) {
+      d = describeWinner(ctx, rule);
+      d.text = flattened(d.text);
+      if (d.related) d.related.message = flattened(d.related.message);
+      described.set(rule, d);
+    }
+    return d;
+  };
+}
+
 function checkShadowed(ctx: CheckContext, shadowings: Shadowing[]): void {
   const reported = new Set<string>();
+  const describe = winnerDescriptions(ctx);
   for (const s of shadowings) {
     if (reported.has(s.entry.normalized)) continue; // a duplicate entry is reported as duplicate-path
     reported.add(s.entry.normalized);
-    const described = s.winners.map((w) => describeWinner(ctx, w));
-    const related = described.flatMap((d) => (d.related ? [d.related] : []));
+    const first = describe(s.winners[0]);
+    // Usually one winner: an array of the exact length (one grown by push keeps room for 17).
+    const related: RelatedLocation[] = s.winners.length === 1 ? (first.related ? [first.related] : []) : s.winners.flatMap((w) => describe(w).related ?? []);
     if (s.workdirCovers && !s.winners.some((w) => w.source === 'workdir') && ctx.model.filesystem.includeWorkdir) {
       related.push({ message: `include_workdir: true also grants the workdir ${ctx.ruleset.workdir} read_write: removing the read_write entry alone would not protect this path`, span: ctx.model.filesystem.includeWorkdir.keySpan });
     }
     const what = s.rule.boundKind === 'directory' ? 'its whole subtree stays writable (files can be written, created, deleted and renamed)' : 'it stays writable, deletable and renamable';
     const via = s.rule.boundTo && s.rule.boundTo !== s.rule.path ? ` (it resolves to ${s.rule.boundTo})` : '';
     ctx.emit(makeFinding('shadowed-read-only', s.entry.span,
-      `read_only \`${s.entry.raw}\`${via} has no effect: ${what}, because ${described[0].text} grants write access to it. Landlock rules only add up; effective access: read-write.`,
+      `read_only \`${s.entry.raw}\`${via} has no effect: ${what}, because ${first.text} grants write access to it. Landlock rules only add up; effective access: read-write.`,
       { related, yamlPath: s.entry.yamlPath, subject: s.entry.normalized }));
   }
 }
 
 function checkDuplicatesAndBothLists(ctx: CheckContext): void {
   const fs = ctx.model.filesystem;
-  for (const list of [fs.readOnly, fs.readWrite]) {
-    const first = new Map<string, PathEntry>();
-    for (const entry of list) {
-      const earlier = first.get(entry.normalized);
-      if (!earlier) {
-        first.set(entry.normalized, entry);
-        continue;
-      }
-      const sameRaw = earlier.raw === entry.raw;
-      ctx.emit(makeFinding('duplicate-path', entry.span,
-        `\`${entry.raw}\` is already listed in ${entry.list} (line ${lineOf(ctx, earlier.span)})${sameRaw ? '' : ` as \`${earlier.raw}\``}: this copy has no effect but counts toward the 256-path limit.`,
-        {
-          related: [{ message: 'first listed here', span: earlier.span }],
-          yamlPath: entry.yamlPath,
-          subject: entry.normalized,
-          unnecessary: sameRaw,
-          fixes: [removeListItemFix(ctx.text, ctx.model, entry, `Remove duplicate \`${entry.raw}\``, sameRaw)],
-        }));
-    }
-  }
-  const readOnly = new Map(fs.readOnly.map((e) => [e.normalized, e]));
+  const laterReadOnly = new Map<string, PathEntry>();
+  const firstReadOnly = reportDuplicates(ctx, fs.readOnly, laterReadOnly);
+  reportDuplicates(ctx, fs.readWrite, new Map());
   for (const entry of fs.readWrite) {
-    const ro = readOnly.get(entry.normalized);
+    // The last read_only entry of the path, as the message has always named it.
+    const ro = laterReadOnly.get(entry.normalized) ?? firstReadOnly.get(entry.normalized);
     if (!ro) continue;
     ctx.emit(makeFinding('path-in-both-lists', entry.span,
       `\`${entry.raw}\` is listed both read_write and read_only (line ${lineOf(ctx, ro.span)}): Landlock grants the union, so it is read-write and the read_only entry has no effect.`,
       { related: [{ message: 'also listed read_only here', span: ro.span }], yamlPath: entry.yamlPath, subject: entry.normalized }));
   }
+}
+
+/**
+ * Reports every copy of a path listed earlier in the list. Returns the first entry of each path; `later`
+ * gets the last copy of each path listed more than once (few: no second map of every path for them).
+ */
+function reportDuplicates(ctx: CheckContext, list: PathEntry[], later: Map<string, PathEntry>): Map<string, PathEntry> {
+  const first = new Map<string, PathEntry>();
+  for (const entry of list) {
+    const earlier = first.get(entry.normalized);
+    if (!earlier) {
+      first.set(entry.normalized, entry);
+      continue;
+    }
+    later.set(entry.normalized, entry);
+    const sameRaw = earlier.raw === entry.raw;
+    ctx.emit(makeFinding('duplicate-path', entry.span,
+      `\`${entry.raw}\` is already listed in ${entry.list} (line ${lineOf(ctx, earlier.span)})${sameRaw ? '' : ` as \`${earlier.raw}\``}: this copy has no effect but counts toward the 256-path limit.`,
+      {
+        related: [{ message: 'first listed here', span: earlier.span }],
+        yamlPath: entry.yamlPath,
+        subject: entry.normalized,
+        unnecessary: sameRaw,
+        fixes: [removeListItemFix(ctx.text, ctx.model, entry, `Remove duplicate \`${entry.raw}\``, sameRaw)],
+      }));
+  }
+  return first;
 }
 
 /** A read_only entry spelled exactly as a baseline read_write path: the baseline then leaves that path out. */
@@ -192,15 +257,17 @@ function ancestorsOfReadWrite(ctx: CheckContext): Set<string> {
 function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
   if (!ctx.ruleset.applied) return;
   let aboveReadWrite: Set<string> | undefined;
-  const seen = new Set<string>();
+  const seenReadOnly = new Set<string>();
+  const seenReadWrite = new Set<string>();
+  const describe = winnerDescriptions(ctx);
   for (const rule of ctx.ruleset.rules) {
     const entry = rule.entry;
     if (!entry || shadowed.has(entry) || rule.boundTo === null) continue;
     // Listing a baseline read-write path read_only (exact spelling) stops OpenShell from adding it: not redundant.
     if (keepsBaselineOut(ctx, entry)) continue;
-    const key = `${entry.list}\u0000${entry.normalized}`;
-    if (seen.has(key)) continue; // duplicates are reported as such
-    seen.add(key);
+    const seen = entry.list === 'read_only' ? seenReadOnly : seenReadWrite;
+    if (seen.has(entry.normalized)) continue; // duplicates are reported as such
+    seen.add(entry.normalized);
     // The innermost rule above that already grants every right of this one.
     const above = ctx.index.rulesAbove(rule.boundTo);
     let cover: LandlockRule | undefined;
@@ -208,11 +275,10 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
       if (above[i].boundTo !== null && (above[i].rights & rule.rights) === rule.rights) cover = above[i];
     }
     if (!cover) continue;
-    const described = describeWinner(ctx, cover);
     ctx.emit(makeFinding('redundant-entry', entry.span,
-      `${entry.list} \`${entry.raw}\` has no effect: ${cover.source === 'read_only' ? `read_only entry \`${cover.entry?.raw ?? cover.path}\`` : described.text} already grants it the same access.`,
+      `${entry.list} \`${entry.raw}\` has no effect: ${cover.source === 'read_only' ? `read_only entry \`${cover.entry?.raw ?? cover.path}\`` : describe(cover).text} already grants it the same access.`,
       {
-        related: cover.span ? [{ message: 'already granted here', span: cover.span }] : [],
+        related: cover.span ? [{ message: 'already granted here', span: cover.span }] : NO_RELATED,
         yamlPath: entry.yamlPath,
         subject: entry.normalized,
         unnecessary: true,
@@ -227,32 +293,34 @@ const SUPERVISOR_SYMLINKS = ['/proc/self', '/proc/thread-self', '/dev/fd', '/dev
 /** The top directories of those symlinks (/proc, /dev): most entries are ruled out by one test. */
 const UNDER_SUPERVISOR_SYMLINK_ROOTS = new RegExp(`^(${[...new Set(SUPERVISOR_SYMLINKS.map((p) => p.slice(0, p.indexOf('/', 1))))].join('|')})/`);
 
+/** What a finding about one list entry carries besides its message. */
+const findingAbout = (entry: PathEntry): Partial<Finding> => ({ yamlPath: entry.yamlPath, subject: entry.normalized });
+
 function checkPathForms(ctx: CheckContext): void {
   const baselineOn = baselineApplies(ctx.model, ctx.gpu);
   const baselinePaths = new Set([...PROXY_BASELINE_READ_ONLY, ...PROXY_BASELINE_READ_WRITE, ...(ctx.gpu ? GPU_BASELINE_READ_WRITE : [])]);
-  for (const entry of [...ctx.model.filesystem.readOnly, ...ctx.model.filesystem.readWrite]) {
+  for (const list of [ctx.model.filesystem.readOnly, ctx.model.filesystem.readWrite]) for (const entry of list) {
     const raw = entry.raw;
-    const base = { yamlPath: entry.yamlPath, subject: entry.normalized };
     if (raw.startsWith('/') && !hasParentComponent(raw) && raw !== entry.normalized && !/^\/*$/.test(raw)) {
       // The baseline merge compares raw strings: normalising a baseline path changes what OpenShell adds.
       const changesBaseline = baselineOn && baselinePaths.has(entry.normalized);
       ctx.emit(makeFinding('non-normal-path', entry.span,
         `\`${raw}\` is not in normal form: the supervisor uses \`${entry.normalized}\`, but the baseline merge and live-update checks compare the raw string${changesBaseline ? ` (here the baseline does not recognise it as \`${entry.normalized}\`)` : ''}.`,
-        { ...base, fixes: [replaceScalarFix(ctx.text, entry.span, entry.normalized, `Normalise to \`${entry.normalized}\``, !changesBaseline)] }));
+        { yamlPath: entry.yamlPath, subject: entry.normalized, fixes: [replaceScalarFix(ctx.text, entry.span, entry.normalized, `Normalise to \`${entry.normalized}\``, !changesBaseline)] }));
     }
     if (/[*?[]/.test(raw)) {
-      ctx.emit(makeFinding('literal-glob', entry.span, `\`${raw}\` contains glob characters, which OpenShell does not expand: the rule applies to a path literally named so, which usually does not exist.`, base));
+      ctx.emit(makeFinding('literal-glob', entry.span, `\`${raw}\` contains glob characters, which OpenShell does not expand: the rule applies to a path literally named so, which usually does not exist.`, findingAbout(entry)));
     }
     if (raw.startsWith('~') || raw.includes('$')) {
-      ctx.emit(makeFinding('literal-variable', entry.span, `\`${raw}\` contains ${raw.startsWith('~') ? '`~`' : 'a `$` variable'}, which OpenShell never expands: list the absolute path instead.`, base));
+      ctx.emit(makeFinding('literal-variable', entry.span, `\`${raw}\` contains ${raw.startsWith('~') ? '`~`' : 'a `$` variable'}, which OpenShell never expands: list the absolute path instead.`, findingAbout(entry)));
     }
     const resolvedInSupervisor = UNDER_SUPERVISOR_SYMLINK_ROOTS.test(entry.normalized) ? SUPERVISOR_SYMLINKS.find((p) => isAtOrUnder(entry.normalized, p)) : undefined;
     if (resolvedInSupervisor) {
       ctx.emit(makeFinding('supervisor-resolved-symlink', entry.span,
-        `\`${raw}\` goes through ${resolvedInSupervisor}, a symlink the supervisor resolves when it builds the ruleset: the rule binds to the supervisor's own process entry, not the sandboxed process's.`, base));
+        `\`${raw}\` goes through ${resolvedInSupervisor}, a symlink the supervisor resolves when it builds the ruleset: the rule binds to the supervisor's own process entry, not the sandboxed process's.`, findingAbout(entry)));
     }
     if (entry.list === 'read_only' && entry.normalized === '/') {
-      ctx.emit(makeFinding('read-only-root', entry.span, 'read_only `/` makes the whole filesystem readable and executable (read_only includes execute).', base));
+      ctx.emit(makeFinding('read-only-root', entry.span, 'read_only `/` makes the whole filesystem readable and executable (read_only includes execute).', findingAbout(entry)));
     }
   }
 }
