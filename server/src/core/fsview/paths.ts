@@ -61,6 +61,17 @@ export function isAtOrUnder(path: string, ancestor: string): boolean {
   return path.length === ancestor.length || path.charCodeAt(ancestor.length) === SLASH;
 }
 
+const ONLY_SLASHES = /^\/*$/;
+
+/**
+ * Whether a path is only slashes (`/`, `//`...; or empty): what the validator calls overly broad for
+ * read_write. Anchored, because an unanchored /\/+$/ is quadratic on long slash runs; a module constant,
+ * because a regular expression literal is a new object each time it is evaluated (per entry, here).
+ */
+export function isOnlySlashes(path: string): boolean {
+  return ONLY_SLASHES.test(path);
+}
+
 /** Whether a path has a `..` component (which the validator rejects). */
 export function hasParentComponent(path: string): boolean {
   return path.includes('..') && path.split('/').includes('..');

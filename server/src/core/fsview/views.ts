@@ -124,6 +124,8 @@ export interface Resolution {
 }
 
 const MAX_SYMLINK_HOPS = 40;
+/** A `.` or `..` component (a constant: a literal would be a new RegExp object per path walked). */
+const DOT_COMPONENT = /\/\.\.?(\/|$)/;
 
 /**
  * Resolves a path like the kernel's path walk, following symlinks in every component, with a cache.
@@ -163,7 +165,7 @@ export class PathResolver {
    * prefixes are walked once) and look at the last component; only symlinks take the full walk.
    */
   private walk(path: string): Resolution {
-    if (path === '/' || !path.startsWith('/') || /\/\.\.?(\/|$)/.test(path)) return this.fullWalk(path);
+    if (path === '/' || !path.startsWith('/') || DOT_COMPONENT.test(path)) return this.fullWalk(path);
     const parent = this.resolve(parentOf(path));
     if (parent.loop) return parent;
     const name = path.slice(path.lastIndexOf('/') + 1);

@@ -3,7 +3,7 @@
 // bound to the inode the path resolves to, with rights cut to file rights for non-directories.
 import type { EffectiveRuleset, LandlockRule, ListName, PathEntry, PolicyModel } from '../model';
 import type { GrantSource, Span } from '../types';
-import { normalizePath } from '../fsview/paths';
+import { isOnlySlashes, normalizePath } from '../fsview/paths';
 import type { PathResolver } from '../fsview/views';
 import { FILE_RIGHTS, READ_ACCESS, handledForAbi } from './rights';
 import { isValidRulePath } from '../policy/validate';
@@ -54,7 +54,7 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
   // The policy's own entries become rules as they are (a rule's access and source are its list); the
   // ruleset has read_only rules first (the entries, then baseline paths), then read_write ones.
   let ro = model.filesystem.readOnly.filter(isLandlockablePath);
-  const rw = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && !/^\/*$/.test(e.raw));
+  const rw = model.filesystem.readWrite.filter((e) => isLandlockablePath(e) && !isOnlySlashes(e.raw));
   let addedRo: AddedRule[] = [];
   const addedRw: AddedRule[] = [];
   const baseline: { path: string; access: ListName }[] = [];

@@ -2,7 +2,7 @@
 // (OpenShell crates/openshell-policy/src/lib.rs:1416-1706 @2f7fb65). Violations accumulate.
 import type { PolicyModel } from '../model';
 import type { Span } from '../types';
-import { hasParentComponent } from '../fsview/paths';
+import { hasParentComponent, isOnlySlashes } from '../fsview/paths';
 
 export const MAX_FILESYSTEM_PATHS = 256;
 export const MAX_PATH_LENGTH = 4096;
@@ -103,7 +103,7 @@ export function validateProcessAndFilesystem(model: PolicyModel): LocatedViolati
     }
   }
   for (const entry of fs.readWrite) {
-    if (/^\/*$/.test(entry.raw)) { // only slashes (an unanchored /\/+$/ is quadratic on long slash runs)
+    if (isOnlySlashes(entry.raw)) {
       out.push({ message: `read-write path is overly broad: ${entry.raw}`, span: entry.span, yamlPath: entry.yamlPath, subject: entry.raw });
     }
   }

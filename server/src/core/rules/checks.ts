@@ -5,7 +5,7 @@ import type { Finding, Fix, FsView, RelatedLocation, Severity, Span } from '../t
 import type { LineIndex } from '../text/lines';
 import type { AccessIndex } from '../landlock/access';
 import type { PathResolver } from '../fsview/views';
-import { hasParentComponent, isAtOrUnder } from '../fsview/paths';
+import { hasParentComponent, isAtOrUnder, isOnlySlashes } from '../fsview/paths';
 import { TRUNCATE } from '../landlock/rights';
 import { GPU_BASELINE_READ_WRITE, PROXY_BASELINE_READ_ONLY, PROXY_BASELINE_READ_WRITE, baselineApplies } from '../landlock/ruleset';
 import { ruleMeta } from './catalogue';
@@ -31,18 +31,23 @@ const NO_RELATED: RelatedLocation[] = Object.freeze([]) as unknown as RelatedLoc
 const NO_FIXES: Fix[] = Object.freeze([]) as unknown as Fix[];
 const NO_YAML_PATH: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
 
-export function makeFinding(ruleId: string, span: Span, message: string, extra: Partial<Finding> = {}, severity?: Severity): Finding {
-  return {
+/** What a finding may carry besides its rule, place and message. */
+export type FindingExtras = Partial<Pick<Finding, 'related' | 'fixes' | 'yamlPath' | 'subject' | 'unnecessary'>>;
+
+export function makeFinding(ruleId: string, span: Span, message: string, extra: FindingExtras = {}, severity?: Severity): Finding {
+  // Every field assigned in one literal (no spread of `extra`): all findings share one object shape.
+  const finding: Finding = {
     ruleId,
     severity: severity ?? ruleMeta(ruleId).defaultSeverity,
     message: flattened(message),
     span,
-    related: NO_RELATED,
-    fixes: NO_FIXES,
-    yamlPath: NO_YAML_PATH,
-    subject: '',
-    ...extra,
+    related: extra.related ?? NO_RELATED,
+    fixes: extra.fixes ?? NO_FIXES,
+    yamlPath: extra.yamlPath ?? NO_YAML_PATH,
+    subject: extra.subject ?? '',
   };
+  if (extra.unnecessary !== undefined) finding.unnecessary = extra.unnecessary;
+  return finding;
 }
 
 /**
@@ -293,22 +298,26 @@ const SUPERVISOR_SYMLINKS = ['/proc/self', '/proc/thread-self', '/dev/fd', '/dev
 /** The top directories of those symlinks (/proc, /dev): most entries are ruled out by one test. */
 const UNDER_SUPERVISOR_SYMLINK_ROOTS = new RegExp(`^(${[...new Set(SUPERVISOR_SYMLINKS.map((p) => p.slice(0, p.indexOf('/', 1))))].join('|')})/`);
 
+// A module constant, not a literal in the loop: a regular expression literal is a new RegExp object each
+// time it is evaluated.
+const GLOB_CHARACTERS = /[*?[]/;
+
 /** What a finding about one list entry carries besides its message. */
-const findingAbout = (entry: PathEntry): Partial<Finding> => ({ yamlPath: entry.yamlPath, subject: entry.normalized });
+const findingAbout = (entry: PathEntry): FindingExtras => ({ yamlPath: entry.yamlPath, subject: entry.normalized });
 
 function checkPathForms(ctx: CheckContext): void {
   const baselineOn = baselineApplies(ctx.model, ctx.gpu);
   const baselinePaths = new Set([...PROXY_BASELINE_READ_ONLY, ...PROXY_BASELINE_READ_WRITE, ...(ctx.gpu ? GPU_BASELINE_READ_WRITE : [])]);
   for (const list of [ctx.model.filesystem.readOnly, ctx.model.filesystem.readWrite]) for (const entry of list) {
     const raw = entry.raw;
-    if (raw.startsWith('/') && !hasParentComponent(raw) && raw !== entry.normalized && !/^\/*$/.test(raw)) {
+    if (raw.startsWith('/') && !hasParentComponent(raw) && raw !== entry.normalized && !isOnlySlashes(raw)) {
       // The baseline merge compares raw strings: normalising a baseline path changes what OpenShell adds.
       const changesBaseline = baselineOn && baselinePaths.has(entry.normalized);
       ctx.emit(makeFinding('non-normal-path', entry.span,
         `\`${raw}\` is not in normal form: the supervisor uses \`${entry.normalized}\`, but the baseline merge and live-update checks compare the raw string${changesBaseline ? ` (here the baseline does not recognise it as \`${entry.normalized}\`)` : ''}.`,
         { yamlPath: entry.yamlPath, subject: entry.normalized, fixes: [replaceScalarFix(ctx.text, entry.span, entry.normalized, `Normalise to \`${entry.normalized}\``, !changesBaseline)] }));
     }
-    if (/[*?[]/.test(raw)) {
+    if (GLOB_CHARACTERS.test(raw)) {
       ctx.emit(makeFinding('literal-glob', entry.span, `\`${raw}\` contains glob characters, which OpenShell does not expand: the rule applies to a path literally named so, which usually does not exist.`, findingAbout(entry)));
     }
     if (raw.startsWith('~') || raw.includes('$')) {

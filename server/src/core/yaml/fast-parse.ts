@@ -67,6 +67,9 @@ class FastReader {
   /** Indentation of the current line; -1 when past the end. */
   private indent = -1;
   private readonly stack: Collection[] = [];
+  /** Where the last plain scalar read ends, and its colon when it is a key (set by `plain`, read at once). */
+  private plainEnd = 0;
+  private plainKeyEnd: number | undefined = undefined;
 
   constructor(text: string) {
     this.text = text;
@@ -315,10 +318,9 @@ class FastReader {
       node = f.node;
       end = f.end;
     } else {
-      const p = this.plain(at, context);
-      if (p.keyEnd !== undefined) return { node: p.node, end: p.keyEnd, keyEnd: p.keyEnd };
-      node = p.node;
-      end = p.end;
+      node = this.plain(at, context);
+      if (this.plainKeyEnd !== undefined) return { node, end: this.plainKeyEnd, keyEnd: this.plainKeyEnd };
+      end = this.plainEnd;
     }
     // A quoted scalar or flow collection followed by `:` is a key.
     let i = end;
@@ -363,8 +365,11 @@ class FastReader {
     return { node, end };
   }
 
-  /** A plain scalar; stops at ` #`, at `: ` (then it is a key) and, in flow context, at `,[]{}`. */
-  private plain(at: number, context: 'block' | 'flow'): { node: Scalar; end: number; keyEnd?: number } {
+  /**
+   * A plain scalar; stops at ` #`, at `: ` (then it is a key) and, in flow context, at `,[]{}`. Its end
+   * and key colon go to plainEnd and plainKeyEnd rather than into a result object: one per scalar read.
+   */
+  private plain(at: number, context: 'block' | 'flow'): Scalar {
     const text = this.text;
     const lineEnd = this.lineEnd;
     const c0 = text.charCodeAt(at);
@@ -393,8 +398,9 @@ class FastReader {
     let last = i; // end of the last non-space character
     while (last > at && text.charCodeAt(last - 1) === SPACE) last--;
     const source = text.slice(at, last);
-    const node = nodes.scalar(resolveCorePlain(source), source, Scalar.PLAIN, [at, last, last]);
-    return { node, end: last, keyEnd };
+    this.plainEnd = last;
+    this.plainKeyEnd = keyEnd;
+    return nodes.scalar(resolveCorePlain(source), source, Scalar.PLAIN, [at, last, last]);
   }
 
   /** A flow sequence or mapping that closes on the same line. */
@@ -459,7 +465,8 @@ class FastReader {
     const c = this.text.charCodeAt(at);
     if (c === 91 || c === 123) return this.flow(at, depth + 1);
     if (c === 39 || c === 34) return this.quoted(at, c);
-    return this.plain(at, 'flow');
+    const node = this.plain(at, 'flow');
+    return { node, end: this.plainEnd, keyEnd: this.plainKeyEnd };
   }
 
   /** After a closing quote or bracket only a space, `:` or a flow indicator may follow (`"a"b`, `"a"#c` are errors). */
@@ -502,6 +509,14 @@ const PLAIN_FIRST: boolean[] = (() => {
   return ok;
 })();
 
+// The core schema's number spellings (constants: a literal is a new RegExp object each time it runs).
+const CORE_INT = /^[-+]?[0-9]+$/;
+const CORE_HEX = /^0x[0-9a-fA-F]+$/;
+const CORE_OCTAL = /^0o[0-7]+$/;
+const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const CORE_INFINITY = /^[-+]?\.(?:inf|Inf|INF)$/;
+const CORE_NAN = /^\.(?:nan|NaN|NAN)$/;
+
 /** The value the `yaml` library's core schema gives a plain scalar (nobody reads it for plain scalars; kept faithful). */
 function resolveCorePlain(source: string): unknown {
   switch (source) {
@@ -514,12 +529,12 @@ function resolveCorePlain(source: string): unknown {
   }
   const c = source.charCodeAt(0);
   if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-    if (/^[-+]?[0-9]+$/.test(source)) return parseInt(source, 10);
-    if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.slice(2), 16);
-    if (/^0o[0-7]+$/.test(source)) return parseInt(source.slice(2), 8);
-    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(source)) return parseFloat(source);
-    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(source)) return source.startsWith('-') ? -Infinity : Infinity;
-    if (/^\.(?:nan|NaN|NAN)$/.test(source)) return NaN;
+    if (CORE_INT.test(source)) return parseInt(source, 10);
+    if (CORE_HEX.test(source)) return parseInt(source.slice(2), 16);
+    if (CORE_OCTAL.test(source)) return parseInt(source.slice(2), 8);
+    if (CORE_FLOAT.test(source)) return parseFloat(source);
+    if (CORE_INFINITY.test(source)) return source.startsWith('-') ? -Infinity : Infinity;
+    if (CORE_NAN.test(source)) return NaN;
   }
   return source;
 }

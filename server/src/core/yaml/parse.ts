@@ -65,8 +65,9 @@ function outsidePair(text: string, offset: number, direction: -1 | 1): number {
   return splits ? offset + (direction < 0 ? -1 : 1) : offset;
 }
 
-export function nodeSpan(node: YamlNode | null | undefined, fallback: Span = { start: 0, end: 0 }): Span {
-  if (!node || !node.range) return fallback;
+export function nodeSpan(node: YamlNode | null | undefined, fallback?: Span): Span {
+  // (A default parameter would build the fallback on every call, ranged nodes included.)
+  if (!node || !node.range) return fallback ?? { start: 0, end: 0 };
   return { start: node.range[0], end: node.range[1] };
 }
 
@@ -101,6 +102,8 @@ const INT_DEC = /^[-+]?[0-9]+$/;
 const INT_PREFIXED = /^[-+]?0(x[0-9a-fA-F]+|o[0-7]+|b[01]+)$/;
 const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const FLOAT_SPECIAL = /^[-+]?(\.inf|\.Inf|\.INF)$|^\.(nan|NaN|NAN)$/;
+const TRUE = /^(true|True|TRUE)$/;
+const FALSE = /^(false|False|FALSE)$/;
 
 /**
  * How serde_yml resolves an untagged plain scalar when a number, a bool or "anything" is expected:
@@ -112,8 +115,8 @@ export function resolvePlain(source: string): null | boolean | number | string {
   // settles it without the regexes below.
   if (!MAY_BE_TYPED.test(source)) return source;
   if (source === '' || source === '~' || source === 'null' || source === 'Null' || source === 'NULL') return null;
-  if (/^(true|True|TRUE)$/.test(source)) return true;
-  if (/^(false|False|FALSE)$/.test(source)) return false;
+  if (TRUE.test(source)) return true;
+  if (FALSE.test(source)) return false;
   if (INT_DEC.test(source)) {
     const digits = source.replace(/^[-+]/, '');
     if (digits.length > 1 && digits.startsWith('0')) return source; // digits_but_not_number
@@ -308,15 +311,15 @@ function convertDocument(doc: Document.Parsed, recordOrigins: boolean): Omit<Loa
           complexKeys.push({ span: nodeSpan(keyNode as YamlNode), containerPath: [...path], kind: isMap(keyNode) ? 'map' : 'sequence' });
           continue;
         }
-        const kSpan = nodeSpan(keyNode as YamlNode);
         if (key in out) {
           // Rare: look for the first spelling of the key again rather than remember every key's span.
           const first = items.findIndex((p) => isPair(p) && keyString(doc, p.key) === key);
-          duplicates.push({ key, pointer: pointer(), span: kSpan, firstSpan: nodeSpan(items[first].key as YamlNode) });
+          duplicates.push({ key, pointer: pointer(), span: nodeSpan(keyNode as YamlNode), firstSpan: nodeSpan(items[first].key as YamlNode) });
           continue;
         }
         path.push(key);
-        out[key] = convert(pair.value, kSpan, depth + 1, viaAlias);
+        // The key's span is only kept in a recorded origin: the lazy view finds it again when asked.
+        out[key] = convert(pair.value, recordOrigins ? nodeSpan(keyNode as YamlNode) : undefined, depth + 1, viaAlias);
         path.pop();
       }
       return out;
