@@ -7,6 +7,7 @@
 // iteration reads a new version of a policy (one character of one path changed, as typing does): the
 // analyses share what earlier versions resolved (a path resolver per filesystem view), and the same
 // text over and over would credit them with more reuse than an editing session gives.
+import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +37,9 @@ export interface CoreRow {
   findings: number;
   findingsByRule: Record<string, number>;
   isPolicy: boolean;
+  /** Bytes allocated per run (sampled; collected objects included): what the garbage collector works through. */
+  parseAllocBytes?: number;
+  analyzeAllocBytes?: number;
 }
 
 export interface CoreBenchResult {
@@ -126,6 +130,45 @@ function measure(label: string, versionOf: (i: number) => string, analyze: Analy
   };
 }
 
+/**
+ * Bytes a function allocates per run, collected objects included, from V8's sampling heap profiler (one
+ * sample per 1 KiB allocated on average, so an estimate within a few percent): the work the garbage
+ * collector does for it, which timings on a shared machine show only through their noise.
+ */
+async function allocatedPerRun(run: (i: number) => void, runs: number): Promise<number> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r as T))));
+  try {
+    await post('HeapProfiler.enable');
+    await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    for (let i = 0; i < runs; i++) run(i);
+    const { profile } = await post<{ profile: { head: SampledNode } }>('HeapProfiler.stopSampling');
+    let total = 0;
+    const add = (node: SampledNode): void => {
+      total += node.selfSize;
+      for (const child of node.children) add(child);
+    };
+    add(profile.head);
+    return total / runs;
+  } finally {
+    session.disconnect();
+  }
+}
+
+interface SampledNode {
+  selfSize: number;
+  children: SampledNode[];
+}
+
+/** Allocation of parseDocument and of analyze() on versions not timed before (after the timed loop: sampling costs time). */
+async function measureAllocation(row: CoreRow, versionOf: (i: number) => string, analyze: AnalyzeFn, runs: number): Promise<void> {
+  const first = 100_000; // versions the timed loop never reached
+  row.parseAllocBytes = await allocatedPerRun((i) => parseDocument(versionOf(first + i)), runs);
+  row.analyzeAllocBytes = await allocatedPerRun((i) => analyze(versionOf(first + runs + i)), runs);
+}
+
 export async function runCoreBench(opts: { sizes?: number[]; quick?: boolean; log?: (s: string) => void } = {}): Promise<CoreBenchResult> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const { analyze, read } = await loadBundledCore();
@@ -135,12 +178,15 @@ export async function runCoreBench(opts: { sizes?: number[]; quick?: boolean; lo
   const rows: CoreRow[] = [];
   for (const n of sizes) {
     const gen = generatePolicy(n);
-    const row = measure(`policy, ${n} paths`, typedVersions(gen.text, editOffset(gen)), analyze, read, budget(n), n);
+    const versions = typedVersions(gen.text, editOffset(gen));
+    const row = measure(`policy, ${n} paths`, versions, analyze, read, budget(n), n);
+    await measureAllocation(row, versions, analyze, n <= 256 ? 50 : n <= 2000 ? 10 : 3);
     rows.push(row);
     log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms (cpu ${fmtMs(median(row.parseCpuMs))}), analyze ${fmtMs(median(row.analyzeMs))} ms (cpu ${fmtMs(median(row.analyzeCpuMs))}) our reader ${fmtMs(median(row.readMs))} ms (${row.iterations} iterations, ${row.findings} findings)`);
   }
   const np = generateNonPolicy(NON_POLICY_LINES);
   const row = measure(`not a policy, ${NON_POLICY_LINES} lines`, typedVersions(np, -1), analyze, read, scale * 3000);
+  await measureAllocation(row, typedVersions(np, -1), analyze, 3);
   rows.push(row);
   log(`  core ${row.label}: parse ${fmtMs(median(row.parseMs))} ms, analyze ${fmtMs(median(row.analyzeMs))} ms (isPolicy ${row.isPolicy})`);
   return { rows };
@@ -151,16 +197,18 @@ export const onTop = (r: CoreRow) => (median(r.analyzeMs) - median(r.parseMs)) /
 /** The same on main-thread CPU time: what other work on the machine does not inflate. */
 export const onTopCpu = (r: CoreRow) => (median(r.analyzeCpuMs) - median(r.parseCpuMs)) / median(r.parseCpuMs);
 
+const kib = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(0));
+
 export function coreTable(res: CoreBenchResult): string {
   const lines = [
-    '| input | lines | KiB | parseDocument wall median / p90 (ms) | analyze wall median / p90 (ms) | on top of parse, wall | parseDocument CPU median (ms) | analyze CPU median (ms) | on top of parse, CPU | our reader alone, CPU median (ms) | analyze / our reader, CPU | findings |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| input | lines | KiB | parseDocument wall median / p90 (ms) | analyze wall median / p90 (ms) | on top of parse, wall | parseDocument CPU median (ms) | analyze CPU median (ms) | on top of parse, CPU | our reader alone, CPU median (ms) | analyze / our reader, CPU | allocated per run, parseDocument / analyze (KiB) | findings |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of res.rows) {
     const top = onTop(r);
     const rules = Object.entries(r.findingsByRule).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
     lines.push(
-      `| ${r.label} | ${r.lines} | ${(r.bytes / 1024).toFixed(0)} | ${fmtMs(median(r.parseMs))} / ${fmtMs(p90(r.parseMs))} | ${fmtMs(median(r.analyzeMs))} / ${fmtMs(p90(r.analyzeMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeMs) / median(r.parseMs))}` : `**${fmtRatio(top)}**`} | ${fmtMs(median(r.parseCpuMs))} | ${fmtMs(median(r.analyzeCpuMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeCpuMs) / median(r.parseCpuMs))}` : `**${fmtRatio(onTopCpu(r))}**`} | ${fmtMs(median(r.readCpuMs))} | ${fmtRatio(median(r.analyzeCpuMs) / median(r.readCpuMs))} | ${r.isPolicy ? rules || 'none' : 'not a policy'} |`,
+      `| ${r.label} | ${r.lines} | ${(r.bytes / 1024).toFixed(0)} | ${fmtMs(median(r.parseMs))} / ${fmtMs(p90(r.parseMs))} | ${fmtMs(median(r.analyzeMs))} / ${fmtMs(p90(r.analyzeMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeMs) / median(r.parseMs))}` : `**${fmtRatio(top)}**`} | ${fmtMs(median(r.parseCpuMs))} | ${fmtMs(median(r.analyzeCpuMs))} | ${r.paths === undefined ? `analyze / parse ${fmtRatio(median(r.analyzeCpuMs) / median(r.parseCpuMs))}` : `**${fmtRatio(onTopCpu(r))}**`} | ${fmtMs(median(r.readCpuMs))} | ${fmtRatio(median(r.analyzeCpuMs) / median(r.readCpuMs))} | ${kib(r.parseAllocBytes)} / ${kib(r.analyzeAllocBytes)} | ${r.isPolicy ? rules || 'none' : 'not a policy'} |`,
     );
   }
   return lines.join('\n');
