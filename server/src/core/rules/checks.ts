@@ -26,7 +26,7 @@ export interface CheckContext {
 }
 
 // Shared by every finding without related locations, fixes or YAML path: frozen, since no one may add
-// to a finding's lists (a 2,000-path policy has over a thousand findings; each kept two empty arrays).
+// to a finding's lists (a 2,000-path policy has over a thousand findings; each kept its own empty arrays).
 const NO_RELATED: RelatedLocation[] = Object.freeze([]) as unknown as RelatedLocation[];
 const NO_FIXES: Fix[] = Object.freeze([]) as unknown as Fix[];
 const NO_YAML_PATH: (string | number)[] = Object.freeze([]) as unknown as (string | number)[];
