@@ -210,3 +210,17 @@ test('shadowing: every read_write rule bound at or above a read_only entry wins 
   }
   assert.ok(shadowedSeen > 200, `only ${shadowedSeen} shadowed entries generated`);
 });
+
+test('GPU baseline: /dev/nvidia<N> device nodes from the listing are added read_write, and a read_only copy keeps one out', () => {
+  const view = parseTreeListing('d /dev\nf /dev/nvidia0\nf /dev/nvidia12\nf /dev/nvidiafoo\nf /dev/nvidiactl\n', 'gpu tree');
+  const text = policy('  read_only:\n    - /dev\n    - /dev/nvidia12\n    - /dev/nvidiafoo');
+  const a = analyze(text, { view, gpu: true });
+  const baseline = a.documents[0].ruleset!.baseline.filter((b) => b.path.startsWith('/dev/nvidia')).map((b) => `${b.path} ${b.access}`);
+  assert.deepEqual(baseline.sort(), ['/dev/nvidia0 read_write', '/dev/nvidiactl read_write']);
+  // /dev/nvidia12 spelled read_only stops the baseline from adding it: not an entry with no effect.
+  const redundant = a.findings.filter((f) => f.ruleId === 'redundant-entry').map((f) => f.subject);
+  assert.deepEqual(redundant, ['/dev/nvidiafoo']);
+  // Without a GPU nothing is added, and both copies under read_only /dev are redundant.
+  const plain = analyze(text, { view });
+  assert.deepEqual(plain.findings.filter((f) => f.ruleId === 'redundant-entry').map((f) => f.subject), ['/dev/nvidia12', '/dev/nvidiafoo']);
+});

@@ -5,8 +5,9 @@
 import { Lexer } from 'yaml';
 import type { Finding, Severity, Span } from './types';
 import type { LineIndex } from './text/lines';
-import { RULES, ruleMeta } from './rules/catalogue';
+import { RULES } from './rules/catalogue';
 import { applyRuleLevels } from './rules/levels';
+import { makeFinding, type FindingExtras } from './rules/checks';
 
 export interface Suppression {
   /** Known rule ids the comment suppresses (unknown ids are reported and left out). */
@@ -75,8 +76,8 @@ function comments(text: string): Comment[] {
   return out;
 }
 
-function problem(ruleId: 'invalid-suppression' | 'unused-suppression', span: Span, message: string, subject: string, extra: Partial<Finding> = {}): Finding {
-  return { ruleId, severity: ruleMeta(ruleId).defaultSeverity, message, span, related: [], fixes: [], yamlPath: [], subject, ...extra };
+function problem(ruleId: 'invalid-suppression' | 'unused-suppression', span: Span, message: string, subject: string, extra: FindingExtras = {}): Finding {
+  return makeFinding(ruleId, span, message, { ...extra, subject });
 }
 
 /** Reads every `# landlock-lens:` comment: the valid suppressions, and `invalid-suppression` problems. */

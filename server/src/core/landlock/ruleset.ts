@@ -14,6 +14,13 @@ export const PROXY_BASELINE_READ_WRITE = ['/tmp'];
 export const GPU_BASELINE_READ_ONLY = ['/run/nvidia-persistenced', '/usr/lib/wsl'];
 export const GPU_BASELINE_READ_WRITE = ['/dev/nvidiactl', '/dev/nvidia-uvm', '/dev/nvidia-uvm-tools', '/dev/nvidia-modeset', '/dev/dxg', '/proc'];
 
+const GPU_DEVICE = /^\/dev\/nvidia[0-9]+$/;
+
+/** `/dev/nvidia<N>`: a GPU device node, which the GPU baseline also adds read_write (as the listing of /dev shows them). */
+export function isGpuDevicePath(path: string): boolean {
+  return GPU_DEVICE.test(path);
+}
+
 export interface RulesetOptions {
   workdir: string;
   gpu: boolean;
@@ -64,7 +71,7 @@ export function buildRuleset(model: PolicyModel, options: RulesetOptions): Effec
     const baselineSpan = model.networkPolicies.keySpan;
     const baseRw = [...(proxy ? PROXY_BASELINE_READ_WRITE : []), ...(options.gpu ? GPU_BASELINE_READ_WRITE : [])];
     if (options.gpu) {
-      for (const name of view.list('/dev') ?? []) if (/^nvidia\d+$/.test(name)) baseRw.push('/dev/' + name);
+      for (const name of view.list('/dev') ?? []) if (isGpuDevicePath('/dev/' + name)) baseRw.push('/dev/' + name);
     }
     // Step 1: a baseline read_only path that is also baseline read_write is read_write only (/proc with a GPU).
     const baseRo = [...(proxy ? PROXY_BASELINE_READ_ONLY : []), ...(options.gpu ? GPU_BASELINE_READ_ONLY : [])].filter((p) => !baseRw.includes(p));

@@ -7,7 +7,7 @@ import type { AccessIndex } from '../landlock/access';
 import type { PathResolver } from '../fsview/views';
 import { hasParentComponent, isAtOrUnder, isOnlySlashes } from '../fsview/paths';
 import { TRUNCATE } from '../landlock/rights';
-import { GPU_BASELINE_READ_WRITE, PROXY_BASELINE_READ_ONLY, PROXY_BASELINE_READ_WRITE, baselineApplies } from '../landlock/ruleset';
+import { GPU_BASELINE_READ_WRITE, PROXY_BASELINE_READ_ONLY, PROXY_BASELINE_READ_WRITE, baselineApplies, isGpuDevicePath } from '../landlock/ruleset';
 import { ruleMeta } from './catalogue';
 import { removeListItemFix, replaceScalarFix } from '../fixes/edits';
 
@@ -169,9 +169,8 @@ function winnerDescriptions(ctx: CheckContext): (rule: LandlockRule) => WinnerDe
   };
 }
 
-function checkShadowed(ctx: CheckContext, shadowings: Shadowing[]): void {
+function checkShadowed(ctx: CheckContext, shadowings: Shadowing[], describe: (rule: LandlockRule) => WinnerDescription): void {
   const reported = new Set<string>();
-  const describe = winnerDescriptions(ctx);
   for (const s of shadowings) {
     if (reported.has(s.entry.normalized)) continue; // a duplicate entry is reported as duplicate-path
     reported.add(s.entry.normalized);
@@ -235,7 +234,7 @@ function reportDuplicates(ctx: CheckContext, list: PathEntry[], later: Map<strin
 function keepsBaselineOut(ctx: CheckContext, entry: PathEntry): boolean {
   if (entry.list !== 'read_only') return false;
   if (ctx.model.networkPolicies.count > 0 && PROXY_BASELINE_READ_WRITE.includes(entry.raw)) return true;
-  return ctx.gpu && (GPU_BASELINE_READ_WRITE.includes(entry.raw) || /^\/dev\/nvidia[0-9]+$/.test(entry.raw));
+  return ctx.gpu && (GPU_BASELINE_READ_WRITE.includes(entry.raw) || isGpuDevicePath(entry.raw));
 }
 
 /**
@@ -259,12 +258,11 @@ function ancestorsOfReadWrite(ctx: CheckContext): Set<string> {
   return out;
 }
 
-function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>): void {
+function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>, describe: (rule: LandlockRule) => WinnerDescription): void {
   if (!ctx.ruleset.applied) return;
   let aboveReadWrite: Set<string> | undefined;
   const seenReadOnly = new Set<string>();
   const seenReadWrite = new Set<string>();
-  const describe = winnerDescriptions(ctx);
   for (const rule of ctx.ruleset.rules) {
     const entry = rule.entry;
     if (!entry || shadowed.has(entry) || rule.boundTo === null) continue;
@@ -432,9 +430,11 @@ export function firstKeySpan(model: PolicyModel): Span {
 export function runChecks(ctx: CheckContext): Shadowing[] {
   const shadowings = findShadowings(ctx);
   const shadowed = new Set(shadowings.map((s) => s.entry));
-  checkShadowed(ctx, shadowings);
+  // One description per winning rule, shared by both checks.
+  const describe = winnerDescriptions(ctx);
+  checkShadowed(ctx, shadowings, describe);
   checkDuplicatesAndBothLists(ctx);
-  checkRedundant(ctx, shadowed);
+  checkRedundant(ctx, shadowed, describe);
   checkPathForms(ctx);
   checkReadWriteKinds(ctx);
   checkRulesetLevel(ctx, shadowed);

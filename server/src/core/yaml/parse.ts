@@ -104,6 +104,10 @@ const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const FLOAT_SPECIAL = /^[-+]?(\.inf|\.Inf|\.INF)$|^\.(nan|NaN|NAN)$/;
 const TRUE = /^(true|True|TRUE)$/;
 const FALSE = /^(false|False|FALSE)$/;
+const SIGN = /^[-+]/;
+const A_DIGIT = /[0-9]/;
+const LEADING_ZERO = /^0[0-9]/;
+const NAN = /nan/i;
 
 /**
  * How serde_yml resolves an untagged plain scalar when a number, a bool or "anything" is expected:
@@ -118,27 +122,27 @@ export function resolvePlain(source: string): null | boolean | number | string {
   if (TRUE.test(source)) return true;
   if (FALSE.test(source)) return false;
   if (INT_DEC.test(source)) {
-    const digits = source.replace(/^[-+]/, '');
+    const digits = source.replace(SIGN, '');
     if (digits.length > 1 && digits.startsWith('0')) return source; // digits_but_not_number
     return Number(source);
   }
   if (INT_PREFIXED.test(source)) {
     const negative = source.startsWith('-');
-    const body = source.replace(/^[-+]/, '');
+    const body = source.replace(SIGN, '');
     const base = body[1] === 'x' ? 16 : body[1] === 'o' ? 8 : 2;
     const n = parseInt(body.slice(2), base);
     return negative ? -n : n;
   }
-  if (FLOAT.test(source) && /[0-9]/.test(source)) {
-    const digits = source.replace(/^[-+]/, '');
-    if (/^0[0-9]/.test(digits)) return source;
+  if (FLOAT.test(source) && A_DIGIT.test(source)) {
+    const digits = source.replace(SIGN, '');
+    if (LEADING_ZERO.test(digits)) return source;
     const n = Number(source);
     // An integer-valued float (`1.0`, `1e3`) stays text so that the schema check sees a non-integer:
     // serde rejects a float where an integer is expected. As a string field it is "1.0" anyway.
     return Number.isInteger(n) ? source : n;
   }
   if (FLOAT_SPECIAL.test(source)) {
-    if (/nan/i.test(source)) return NaN;
+    if (NAN.test(source)) return NaN;
     return source.startsWith('-') ? -Infinity : Infinity;
   }
   return source;
