@@ -1,5 +1,5 @@
 // How the analysis' cost grows with the number of paths (2,000 -> 20,000), analyze() alone in a fresh
-// process per V8 configuration: the language server's flags (client/src/extension.ts SERVER_V8_FLAGS,
+// process per V8 configuration: the language server's flags (client/src/server-flags.ts,
 // what VS Code starts it with) and Node's defaults (the CLI, `landlock-lens check`). The young
 // generation's size decides how much of a large analysis the scavenger copies, so the two differ.
 import { spawnSync } from 'node:child_process';

@@ -18,6 +18,7 @@ import { LspClient, type Diagnostic } from './lsp-client';
 import { writeAll, POLICY_SIZES, type GeneratedPolicy } from './generate';
 import { median, p90, fmtMs, fmtRatio } from './stats';
 import { editOffset } from './typing';
+import { serverV8Flags } from '../client/src/server-flags';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_OUR_SERVER: benchmark another build of the server (e.g. a saved bundle, to compare before/after).
@@ -58,13 +59,8 @@ export function schemaInUse(): { path: string; standIn: boolean } {
   return { path: STAND_IN_SCHEMA, standIn: true };
 }
 
-/** The V8 flags VS Code starts the server with, read from the client so the two cannot drift apart. */
-export function serverV8Flags(): string[] {
-  const source = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
-  const m = /export const SERVER_V8_FLAGS = (\[[^\]]*\])/.exec(source);
-  if (!m) throw new Error('SERVER_V8_FLAGS not found in client/src/extension.ts');
-  return JSON.parse(m[1].replace(/'/g, '"')) as string[];
-}
+/** The V8 flags VS Code starts the server with on this machine: the client's own function, so the two cannot drift apart. */
+export { serverV8Flags };
 
 /** Where the benchmark's servers keep their V8 code cache: its own directory, emptied per run. */
 export const BENCH_CODE_CACHE = join(ROOT, 'bench/out/code-cache');
@@ -93,7 +89,7 @@ export function ourServer(debounceMs: number | undefined, codeCache = true): Ser
     label: `ours (${debounceMs === undefined ? `default debounce ${OUR_DEFAULT_DEBOUNCE_MS} ms` : `debounce ${debounceMs} ms`}${codeCache ? '' : ', no code cache'})`,
     ...(codeCache ? {} : { env: { LANDLOCK_LENS_CODE_CACHE: 'off' } }),
     command: process.execPath,
-    // As the VS Code client launches it (client/src/extension.ts, SERVER_V8_FLAGS).
+    // As the VS Code client launches it (client/src/server-flags.ts).
     args: [...serverV8Flags(), OUR_SERVER, '--stdio'],
     // Set by run.ts once it knows whether our server debounces opens (see ourDebounceAppliesToOpen).
     openDebounceMs: d,

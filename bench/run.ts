@@ -297,7 +297,7 @@ async function main(): Promise<void> {
     md.push('## Growth: analyze() alone, 2,000 -> 20,000 paths', '');
     md.push(
       'bench/growth.ts: analyze() on typed versions of the 2,000- and 20,000-path policies in a fresh process per V8 configuration (no `yaml` library parse in between, whose garbage the interleaved core benchmark above collects on either clock), ' +
-        `${quick ? 'one process' : 'three processes'} per configuration alternating, median of their medians. The language server runs with VS Code's flags (client/src/extension.ts SERVER_V8_FLAGS); the CLI with Node's defaults, whose larger young generation copies more of a large analysis' live objects on every scavenge.`,
+        `${quick ? 'one process' : 'three processes'} per configuration alternating, median of their medians. The language server runs with VS Code's flags (client/src/server-flags.ts); the CLI with Node's defaults, whose larger young generation copies more of a large analysis' live objects on every scavenge.`,
       '',
       '| configuration | V8 flags | 2,000 paths CPU / wall (ms) | 20,000 paths CPU / wall (ms) | growth CPU | growth wall |',
       '|---|---|---:|---:|---:|---:|',

@@ -6,13 +6,11 @@ import {
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { serverV8Flags } from './server-flags';
 import { statusMethod, type PolicyStatus } from './protocol';
 import { PolicyStatusView } from './status';
 
 let client: LanguageClient | undefined;
-
-/** V8 flags the language server runs with (also used by bench/ and shown in docs/editors.md). */
-export const SERVER_V8_FLAGS = ['--max-semi-space-size=2'] as const;
 
 /**
  * The server's environment: the extension host's, plus where the server keeps its V8 code cache (the
@@ -30,9 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Landlock Lens', { log: true });
   const serverModule = context.asAbsolutePath('server/out/server.js');
   const serverOptions: ServerOptions = {
-    // Small young-generation semi-spaces: a policy analysis allocates little, and V8's default (16 MiB
-    // semi-spaces) costs the process 20-40 MiB of resident memory for nothing (bench/, BENCHMARKS.md).
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_V8_FLAGS], env: serverEnvironment(context) } },
+    // Small young-generation semi-spaces and no more V8 background threads than spare cores (server-flags.ts).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: serverV8Flags(), env: serverEnvironment(context) } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {

@@ -18,6 +18,7 @@ import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { analyze } from '../../server/src/core/index';
+import { serverV8Flags } from '../../client/src/server-flags';
 import { mappedFolderView } from '../../server/src/node/mapped-folder';
 import { LspClient, positionAt, ROOT } from './lsp-client';
 
@@ -86,12 +87,15 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     const extension = readFileSync(join(ROOT, 'client/src/extension.ts'), 'utf8');
     assert.match(extension, /const serverModule = context\.asAbsolutePath\('server\/out\/server\.js'\)/);
     // Its launch options are the fixed V8 flag list (no flag comes from settings) and the environment.
-    assert.match(extension, /run: \{ module: serverModule, transport: TransportKind\.ipc, options: \{ execArgv: \[\.\.\.SERVER_V8_FLAGS\], env: serverEnvironment\(context\) \} \}/);
+    assert.match(extension, /run: \{ module: serverModule, transport: TransportKind\.ipc, options: \{ execArgv: serverV8Flags\(\), env: serverEnvironment\(context\) \} \}/);
     // Its environment adds one variable, the code cache directory, under the extension's own storage.
     const environment = /function serverEnvironment[\s\S]*?\n\}/.exec(extension)?.[0] ?? '';
     assert.deepEqual([...environment.matchAll(/env\.(\w+) =/g)].map((m) => m[1]), ['LANDLOCK_LENS_CODE_CACHE']);
     assert.match(environment, /joinPath\(context\.globalStorageUri, 'code-cache'\)/);
-    assert.match(extension, /export const SERVER_V8_FLAGS = \['--max-semi-space-size=2'\] as const;/);
+    // The flags come from the core count alone (server-flags.ts takes no other input): two fixed flags.
+    for (const cores of [1, 2, 8, 64]) {
+      for (const flag of serverV8Flags(cores)) assert.match(flag, /^--(max-semi-space-size=2|v8-pool-size=[1-4])$/);
+    }
     const settings = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties);
     assert.deepEqual(settings.filter((s) => /server\.(path|command)|executable|runtime|nodePath|command|\bexec/i.test(s)), []);
   });
