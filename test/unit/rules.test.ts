@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findings, ruleIds, policy } from '../helpers';
-import { parseTreeListing, RULES } from '../../server/src/core/index';
+import { analyze, parseTreeListing, RULES } from '../../server/src/core/index';
 
 const NET = 'network_policies:\n  web:\n    endpoints: [{host: api.example.com, port: 443}]\n';
 
@@ -110,6 +110,44 @@ test('all-paths-missing: best_effort runs without Landlock, hard_requirement ref
 test('preset-fragment: reported once, without false schema errors', () => {
   const text = 'preset:\n  name: npm\nnetwork_policies:\n  npm:\n    endpoints: [{host: registry.example, port: 443}]\n';
   assert.deepEqual(ruleIds(text), ['preset-fragment']);
+});
+
+test('related locations: every shadowed or redundant entry points at the entry that wins, the workdir too when it also covers it', () => {
+  const text = policy(
+    '  include_workdir: true\n' +
+    '  read_write: [/data, /sandbox/cache, /sandbox]\n' +
+    '  read_only: [/data/a, /data/b, /sandbox/cache/c, /sandbox/d, /usr, /usr/lib, /usr/share]',
+  );
+  const analysis = analyze(text);
+  const line = (span: { start: number }) => analysis.lines.lineColumn(span.start).line;
+  const related = (subject: string, ruleId: string) => {
+    const f = analysis.findings.find((x) => x.subject === subject && x.ruleId === ruleId);
+    assert.ok(f, `${ruleId} for ${subject}`);
+    return f.related.map((r) => `${line(r.span)}: ${r.message}`);
+  };
+  // Two entries under one read_write directory: each names it (and nothing else).
+  assert.deepEqual(related('/data/a', 'shadowed-read-only'), ['4: `/data` is read_write: this entry grants write access to everything below it']);
+  assert.deepEqual(related('/data/b', 'shadowed-read-only'), related('/data/a', 'shadowed-read-only'));
+  // Under two read_write entries: both, outermost first, and the workdir.
+  assert.deepEqual(related('/sandbox/cache/c', 'shadowed-read-only'), [
+    '4: `/sandbox` is read_write: this entry grants write access to everything below it',
+    '4: `/sandbox/cache` is read_write: this entry grants write access to everything below it',
+    '3: include_workdir: true also grants the workdir /sandbox read_write: removing the read_write entry alone would not protect this path',
+  ]);
+  // Under a read_write entry that is also the workdir: the entry, then the workdir, which alone would still grant write.
+  assert.deepEqual(related('/sandbox/d', 'shadowed-read-only'), [
+    '4: `/sandbox` is read_write: this entry grants write access to everything below it',
+    '3: include_workdir: true also grants the workdir /sandbox read_write: removing the read_write entry alone would not protect this path',
+  ]);
+  // The next entry under the same winner is not given the workdir's line by the one before it.
+  assert.equal(related('/data/a', 'shadowed-read-only').length, 1);
+  // Covered read_only entries name their cover, each the same way.
+  assert.deepEqual(related('/usr/lib', 'redundant-entry'), ['5: already granted here']);
+  assert.deepEqual(related('/usr/share', 'redundant-entry'), ['5: already granted here']);
+  // What one finding carries is its own to read, never another's to change.
+  const a = analysis.findings.find((x) => x.subject === '/data/a')!;
+  assert.throws(() => a.related.push(a.related[0]));
+  assert.equal(analysis.findings.find((x) => x.subject === '/data/b')!.related.length, 1);
 });
 
 test('redundant-entry: ro under ro is faded, ro under rw is shadowed instead', () => {

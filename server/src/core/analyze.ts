@@ -179,14 +179,17 @@ function analyzePolicyDocument(text: string, lines: LineIndex, analysis: Documen
   analysis.ruleset = ruleset;
   analysis.access = access;
   const ctx = { text, model, ruleset, index: access, resolver, view: options.view, hasListing: options.hasListing, lines, gpu: options.gpu, emit };
-  const shadowFindings: Finding[] = [];
-  analysis.shadowings = runChecks({ ...ctx, emit: (f: Finding) => (f.ruleId === 'shadowed-read-only' ? shadowFindings.push(f) : emit(f)) });
   // The split needs directory listings and builds text edits: only worth it when someone asks for the
   // fixes (a code action, the CLI's output), not on every keystroke's diagnostics.
-  const shadowings = analysis.shadowings;
   let splitFixes: Map<number, Fix[]> | undefined;
-  const splitFixesOf = (f: Finding) => (splitFixes ??= splitFixesFor(ctx, shadowings)).get(f.span.start) ?? [];
-  for (const f of shadowFindings) emit(new FindingWithLazyFixes(f, splitFixesOf));
+  const splitFixesOf = (f: Finding) => (splitFixes ??= splitFixesFor(ctx, analysis.shadowings ?? [])).get(f.span.start) ?? [];
+  // Shadowing findings come last, as the checks' other findings are emitted first. Wrapped as they arrive:
+  // the check's own finding objects then die young instead of living as long as the analysis (this
+  // function's closures share one scope, so a list of them would be kept by splitFixesOf).
+  const shadowFindings: FindingWithLazyFixes[] = [];
+  analysis.shadowings = runChecks({ ...ctx, emit: (f: Finding) => (f.ruleId === 'shadowed-read-only' ? shadowFindings.push(new FindingWithLazyFixes(f, splitFixesOf)) : emit(f)) });
+  for (const f of shadowFindings) emit(f);
+  shadowFindings.length = 0;
 }
 
 

@@ -151,34 +151,49 @@ export function findShadowings(ctx: Pick<CheckContext, 'ruleset' | 'index' | 're
   return out;
 }
 
+/** A winner's description with its related location as a finding's whole list, shared by its findings. */
+interface SharedWinnerDescription extends WinnerDescription {
+  relatedList: RelatedLocation[];
+}
+
 /**
  * describeWinner, once per winning rule: the entries one read_write directory shadows (hundreds under a
- * writable /sandbox) share its description and its related location instead of building them again.
+ * writable /sandbox) share its description, its related location and the list holding it (frozen, as
+ * every shared list of a finding) instead of building them again: they live as long as the analysis.
  */
-function winnerDescriptions(ctx: CheckContext): (rule: LandlockRule) => WinnerDescription {
-  const described = new Map<LandlockRule, WinnerDescription>();
+function winnerDescriptions(ctx: CheckContext): (rule: LandlockRule) => SharedWinnerDescription {
+  const described = new Map<LandlockRule, SharedWinnerDescription>();
   return (rule) => {
     let d = described.get(rule);
     if (!d) {
-      d = describeWinner(ctx, rule);
-      d.text = flattened(d.text);
-      if (d.related) d.related.message = flattened(d.related.message);
+      const w = describeWinner(ctx, rule);
+      if (w.related) w.related.message = flattened(w.related.message);
+      d = { text: flattened(w.text), related: w.related, relatedList: w.related ? sharedList([w.related]) : NO_RELATED };
       described.set(rule, d);
     }
     return d;
   };
 }
 
-function checkShadowed(ctx: CheckContext, shadowings: Shadowing[], describe: (rule: LandlockRule) => WinnerDescription): void {
+/** A list several findings hold: frozen, since no one may add to a finding's lists. */
+function sharedList<T>(items: T[]): T[] {
+  return Object.freeze(items) as T[];
+}
+
+function checkShadowed(ctx: CheckContext, shadowings: Shadowing[], describe: (rule: LandlockRule) => SharedWinnerDescription): void {
   const reported = new Set<string>();
   for (const s of shadowings) {
     if (reported.has(s.entry.normalized)) continue; // a duplicate entry is reported as duplicate-path
     reported.add(s.entry.normalized);
     const first = describe(s.winners[0]);
-    // Usually one winner: an array of the exact length (one grown by push keeps room for 17).
-    const related: RelatedLocation[] = s.winners.length === 1 ? (first.related ? [first.related] : []) : s.winners.flatMap((w) => describe(w).related ?? []);
-    if (s.workdirCovers && !s.winners.some((w) => w.source === 'workdir') && ctx.model.filesystem.includeWorkdir) {
-      related.push({ message: `include_workdir: true also grants the workdir ${ctx.ruleset.workdir} read_write: removing the read_write entry alone would not protect this path`, span: ctx.model.filesystem.includeWorkdir.keySpan });
+    const alsoWorkdir = s.workdirCovers && !s.winners.some((w) => w.source === 'workdir') && ctx.model.filesystem.includeWorkdir;
+    // Usually one winner and nothing to add: the winner's shared list.
+    let related = first.relatedList;
+    if (s.winners.length > 1 || alsoWorkdir) {
+      related = s.winners.flatMap((w) => describe(w).related ?? []);
+      if (alsoWorkdir) {
+        related.push({ message: `include_workdir: true also grants the workdir ${ctx.ruleset.workdir} read_write: removing the read_write entry alone would not protect this path`, span: alsoWorkdir.keySpan });
+      }
     }
     const what = s.rule.boundKind === 'directory' ? 'its whole subtree stays writable (files can be written, created, deleted and renamed)' : 'it stays writable, deletable and renamable';
     const via = s.rule.boundTo && s.rule.boundTo !== s.rule.path ? ` (it resolves to ${s.rule.boundTo})` : '';
@@ -261,6 +276,14 @@ function ancestorsOfReadWrite(ctx: CheckContext): Set<string> {
 function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>, describe: (rule: LandlockRule) => WinnerDescription): void {
   if (!ctx.ruleset.applied) return;
   let aboveReadWrite: Set<string> | undefined;
+  // One related list per covering rule, shared by the entries it covers.
+  const grantedHereLists = new Map<LandlockRule, RelatedLocation[]>();
+  const grantedHere = (cover: LandlockRule): RelatedLocation[] => {
+    if (!cover.span) return NO_RELATED;
+    let list = grantedHereLists.get(cover);
+    if (!list) grantedHereLists.set(cover, (list = sharedList([{ message: 'already granted here', span: cover.span }])));
+    return list;
+  };
   const seenReadOnly = new Set<string>();
   const seenReadWrite = new Set<string>();
   for (const rule of ctx.ruleset.rules) {
@@ -281,7 +304,7 @@ function checkRedundant(ctx: CheckContext, shadowed: Set<PathEntry>, describe: (
     ctx.emit(makeFinding('redundant-entry', entry.span,
       `${entry.list} \`${entry.raw}\` has no effect: ${cover.source === 'read_only' ? `read_only entry \`${cover.entry?.raw ?? cover.path}\`` : describe(cover).text} already grants it the same access.`,
       {
-        related: cover.span ? [{ message: 'already granted here', span: cover.span }] : NO_RELATED,
+        related: grantedHere(cover),
         yamlPath: entry.yamlPath,
         subject: entry.normalized,
         unnecessary: true,
