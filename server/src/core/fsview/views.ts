@@ -166,14 +166,16 @@ export class PathResolver {
    */
   private walk(path: string): Resolution {
     if (path === '/' || !path.startsWith('/') || DOT_COMPONENT.test(path)) return this.fullWalk(path);
-    const parent = this.resolve(parentOf(path));
+    const parentPath = parentOf(path);
+    const parent = this.resolve(parentPath);
     if (parent.loop) return parent;
-    const name = path.slice(path.lastIndexOf('/') + 1);
+    // Usually no symlink above: the path resolves to itself, and the resolution holds the key's own string
+    // (a joined copy would be one more string per path, kept as long as the resolver).
+    const next = parent.path === parentPath ? path : joinPath(parent.path, path.slice(path.lastIndexOf('/') + 1));
     if (parent.kind === 'missing' || parent.kind === 'file' || parent.kind === 'other' || parent.kind === 'symlink') {
       if (parent.kind === 'symlink') return this.fullWalk(path); // an unreadable link: let the full walk decide
-      return { path: joinPath(parent.path, name), kind: 'missing', links: parent.links, loop: false };
+      return { path: next, kind: 'missing', links: parent.links, loop: false };
     }
-    const next = joinPath(parent.path, name);
     const kind = this.view.kind(next);
     if (kind === 'symlink') return this.fullWalk(path);
     return { path: next, kind, links: parent.links, loop: false };

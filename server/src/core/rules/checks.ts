@@ -45,8 +45,10 @@ export function makeFinding(ruleId: string, span: Span, message: string, extra: 
     fixes: extra.fixes ?? NO_FIXES,
     yamlPath: extra.yamlPath ?? NO_YAML_PATH,
     subject: extra.subject ?? '',
+    // Always set, so that every finding has the same shape: added afterwards, it cost each finding that
+    // has it a separate property store.
+    unnecessary: extra.unnecessary ?? false,
   };
-  if (extra.unnecessary !== undefined) finding.unnecessary = extra.unnecessary;
   return finding;
 }
 
