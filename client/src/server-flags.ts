@@ -16,6 +16,8 @@ const NODE_DEFAULT_V8_POOL_SIZE = 4;
  * (bench/, BENCHMARKS.md). From 5 cores up this is Node's default.
  */
 export function v8PoolSize(cores: number): number {
+  // A count that is not a number (never seen; a flag of NaN would stop Node from starting) keeps the default.
+  if (!Number.isFinite(cores)) return NODE_DEFAULT_V8_POOL_SIZE;
   return Math.max(1, Math.min(NODE_DEFAULT_V8_POOL_SIZE, Math.floor(cores) - 1));
 }
 

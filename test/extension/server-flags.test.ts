@@ -9,6 +9,9 @@ test('V8 background threads: one core is left to the main thread, Node\'s defaul
   // A fractional or zero count (a container quota read elsewhere) still gets a thread.
   assert.equal(v8PoolSize(0), 1);
   assert.equal(v8PoolSize(2.5), 1);
+  // No count at all: Node's default, never a flag Node would refuse.
+  assert.equal(v8PoolSize(Number.NaN), 4);
+  assert.equal(v8PoolSize(Number.POSITIVE_INFINITY), 4);
 });
 
 test('the flags for a 2-core machine, as the benchmarks here ran them', () => {
