@@ -100,6 +100,19 @@ export function ourServer(debounceMs: number | undefined, codeCache = true): Ser
   };
 }
 
+/**
+ * Our server (debounce 0 ms) started with other V8 flags than the client's: A/B runs of a flag choice.
+ * The code cache is keyed by the flags, so runLspBench primes one for it too.
+ */
+export function ourServerWithFlags(id: string, flags: string[], what: string): ServerSpec {
+  return { ...ourServer(0), id, label: `ours (debounce 0 ms, ${what})`, args: [...flags, OUR_SERVER, '--stdio'] };
+}
+
+/** The client's flags with Node's default pool of V8 background threads (4) instead of ours. */
+export function nodeDefaultPoolFlags(): string[] {
+  return serverV8Flags().filter((f) => !f.startsWith('--v8-pool-size='));
+}
+
 export function yamlLanguageServer(schemaPath: string, noDelay = false): ServerSpec {
   const yaml = {
     validate: true,
@@ -337,9 +350,13 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
   const errors: string[] = [];
   // One untimed session of our server first: it writes the code cache (after its first analysis, and on
   // shutdown with the edit, hover and code action code in it) that every later start of an installed
-  // server finds. `ours-nocache` is the start without it.
-  const cached = o.servers.find((s) => s.role === 'ours' && s.env?.LANDLOCK_LENS_CODE_CACHE !== 'off');
-  if (cached && files.policies.length) {
+  // server finds. `ours-nocache` is the start without it. The cache file is keyed by the V8 flags: one
+  // session per set of flags (--variant servers have their own).
+  const cachedByFlags = new Map<string, ServerSpec>();
+  for (const s of o.servers) {
+    if (s.role === 'ours' && s.env?.LANDLOCK_LENS_CODE_CACHE !== 'off' && !cachedByFlags.has(s.args.join(' '))) cachedByFlags.set(s.args.join(' '), s);
+  }
+  for (const cached of files.policies.length ? cachedByFlags.values() : []) {
     try {
       await runSession(cached, files.policies[0].file, files.policies[0].gen, -1, { edits: 1, hovers: 1, codeActions: 1, timeoutMs: 30000 });
       log(`  primed the code cache (${process.env.LANDLOCK_LENS_CODE_CACHE ?? 'default directory'}) with one untimed ${cached.id} session`);
@@ -491,6 +508,10 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+function argAll(name: string): string[] {
+  return process.argv.flatMap((a, i) => (a === name && i + 1 < process.argv.length ? [process.argv[i + 1]] : []));
+}
+
 async function main(): Promise<void> {
   const sizes = (arg('--sizes') ?? POLICY_SIZES.join(',')).split(',').map(Number);
   const roundsN = Number(arg('--rounds') ?? 3);
@@ -502,8 +523,21 @@ async function main(): Promise<void> {
     'ours-nocache': () => ourServer(0, false),
     yls: () => yamlLanguageServer(schema.path),
     'yls-nodelay': () => yamlLanguageServer(schema.path, true),
+    'ours-pool4': () => ourServerWithFlags('ours-pool4', nodeDefaultPoolFlags(), "Node's default 4 V8 background threads"),
   };
-  const servers = which.filter((w) => w in all).map((w) => all[w]());
+  // `--variant ours-NAME=FLAG,FLAG...`: our server (debounce 0) started with other V8 flags instead of the
+  // client's, for A/B runs of flag choices (e.g. `--variant ours-pool4=--max-semi-space-size=2`); name it
+  // in --servers too. Its cold start writes its own code cache: the cache is keyed by the flags.
+  for (const v of argAll('--variant')) {
+    const eq = v.indexOf('=');
+    const id = v.slice(0, eq);
+    if (eq < 0 || !id.startsWith('ours-')) throw new Error(`--variant ${v}: expected ours-NAME=FLAG,FLAG...`);
+    const flags = v.slice(eq + 1).split(',').filter(Boolean);
+    all[id] = () => ourServerWithFlags(id, flags, `V8 flags ${flags.join(' ') || 'none'}`);
+  }
+  const unknown = which.filter((w) => !(w in all));
+  if (unknown.length) throw new Error(`unknown server ${unknown.join(', ')} (known: ${Object.keys(all).join(', ')})`);
+  const servers = which.map((w) => all[w]());
   const rounds = Object.fromEntries(sizes.map((n) => [n, roundsN]));
   const edits = Object.fromEntries(sizes.map((n) => [n, n >= 20000 ? 3 : 5]));
   console.error(`schema: ${schema.path}${schema.standIn ? ' (stand-in)' : ''}; code cache: ${useFreshCodeCache()}`);

@@ -14,6 +14,9 @@ import { POLICY_SIZES, NON_POLICY_LINES } from './generate';
 import { coreTable, onTop, onTopCpu, runCoreBench, type CoreBenchResult } from './core-bench';
 import {
   ourServer,
+  ourServerWithFlags,
+  nodeDefaultPoolFlags,
+  serverV8Flags,
   yamlLanguageServer,
   runLspBench,
   schemaInUse,
@@ -26,6 +29,7 @@ import {
   OUR_DEFAULT_DEBOUNCE_MS,
   YLS_VALIDATION_DELAY_MS,
   type LspBenchResult,
+  type Metric,
 } from './lsp-bench';
 import { profileCore, profileServer, profileMarkdown, type ProfileSummary } from './profile';
 import { growthOf, measureGrowth, productConfigurations, type GrowthRow } from './growth';
@@ -230,7 +234,12 @@ async function main(): Promise<void> {
   if (!has('--no-lsp')) {
     const nodelay = !quick && !has('--no-yls-nodelay') ? [yamlLanguageServer(schema.path, true)] : [];
     // ours-nocache: a start without V8's code cache (the first after installing or updating).
-    const servers = oursBuilt ? [ourServer(0), yamlLanguageServer(schema.path), ourServer(undefined), ourServer(0, false), ...nodelay] : [yamlLanguageServer(schema.path), ...nodelay];
+    // ours-pool4: Node's default pool of V8 threads, where the client passes a smaller one (a machine with
+    // fewer than 5 cores): the evidence for that flag, measured in every run.
+    const defaultPool = !quick && nodeDefaultPoolFlags().join(' ') !== serverV8Flags().join(' ')
+      ? [ourServerWithFlags('ours-pool4', nodeDefaultPoolFlags(), "Node's default 4 V8 background threads")]
+      : [];
+    const servers = oursBuilt ? [ourServer(0), yamlLanguageServer(schema.path), ourServer(undefined), ourServer(0, false), ...nodelay, ...defaultPool] : [yamlLanguageServer(schema.path), ...nodelay];
     if (!oursBuilt) errors.push('server/out/server.js is missing or a placeholder: only yaml-language-server was measured');
     // Budget: about 5 minutes in all on 2 cores. The delay-patched cross-check skips the stress size.
     const rounds: Record<number, number> = quick ? { 16: 2, 256: 2, 2000: 2, 20000: 1 } : { 16: 5, 256: 5, 2000: 3, 20000: 2 };
@@ -331,6 +340,24 @@ async function main(): Promise<void> {
     );
     md.push('### Results', '', 'Ratios are ours / theirs computed pair by pair (same size, same round; per-session medians), then the median of the pairs with the range in brackets. Latencies in ms, debounce excluded where noted.');
     md.push(summaryTable(lsp, sizes), '');
+    if (lsp.servers.some((x) => x.id === 'ours-pool4')) {
+      md.push(
+        '### V8 background threads',
+        '',
+        `The client starts the server with \`--v8-pool-size\` = cores - 1, at most 4 (client/src/server-flags.ts): here \`${serverV8Flags().join(' ')}\`. \`ours-pool4\` is the same server with Node's default pool of 4 threads. Ratios ours-d0 / ours-pool4, pair by pair (below 1: fewer threads is better):`,
+        '',
+        '| paths | didOpen wall | didOpen main-thread CPU | didChange wall | didChange main-thread CPU | peak RSS |',
+        '|---:|---:|---:|---:|---:|---:|',
+        ...sizes.map((n) => {
+          const cell = (metric: Metric) => {
+            const r = pairRatios(lsp!, 'ours-d0', 'ours-pool4', n, metric);
+            return r.length ? `${fmtRatio(median(r))} [${fmtRatio(Math.min(...r))}-${fmtRatio(Math.max(...r))}]` : 'n/a';
+          };
+          return `| ${n} | ${cell('openMs')} | ${cell('openCpuMs')} | ${cell('editMs')} | ${cell('editCpuMs')} | ${cell('hwmKiB')} |`;
+        }),
+        '',
+      );
+    }
     const extra = lsp.samples.find((s) => s.server === 'ours-d0');
     if (extra) {
       const diag = (id: string) => sizes.map((n) => `${n}: ${lsp!.samples.find((s) => s.server === id && s.paths === n)?.openDiagnostics ?? 'n/a'}`).join(', ');
