@@ -12,8 +12,8 @@ const NODE_DEFAULT_V8_POOL_SIZE = 4;
  * Background threads for V8: one core less than the machine has, so the server's main thread keeps a
  * core of its own, and never more than Node's default. On 2 cores Node's four threads fought the main
  * thread (and the editor) for the cores: the first diagnostics of a 2,000-path policy took 100 ms of wall
- * time for 55 ms of main-thread work and 160 ms of CPU in all; with one thread, 70 ms and 105 ms of CPU
- * (bench/, BENCHMARKS.md). From 5 cores up this is Node's default.
+ * time for 55 ms of main-thread work and 160 ms of CPU in all; with one thread, 70 ms and 105 ms of CPU.
+ * BENCHMARKS.md compares the two in every full run (`ours-pool4`). From 5 cores up this is Node's default.
  */
 export function v8PoolSize(cores: number): number {
   // A count that is not a number (never seen; a flag of NaN would stop Node from starting) keeps the default.
