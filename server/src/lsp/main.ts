@@ -3,8 +3,9 @@
 // `node server/out/server.js --stdio`, `landlock-lens lsp --stdio` (which requires server.js) and VS
 // Code's IPC launch all work; with no transport flag at all it speaks stdio, what editors other than VS
 // Code expect.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection, type MessageReader } from 'vscode-languageserver/node';
 import type { CodeCache } from '../node/code-cache';
+import { reusedBufferJsonEncoder } from './json-encoder';
 import { startServer } from './server';
 
 const TRANSPORT = /^--(stdio|node-ipc|socket(=|$)|pipe(=|$))/;
@@ -12,9 +13,25 @@ const TRANSPORT = /^--(stdio|node-ipc|socket(=|$)|pipe(=|$))/;
 /** Starts the server; `codeCache` is the launcher's, written once the first analysis has run. */
 export function main(codeCache?: CodeCache): void {
   // The connection ends the process itself on `exit` (code 0 after `shutdown`, 1 otherwise) and when
-  // the client's end of the transport closes.
-  const connection = process.argv.slice(2).some((a) => TRANSPORT.test(a))
-    ? createConnection(ProposedFeatures.all)
-    : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+  // the client's end of the transport closes (stdin's end, for stdio).
+  const transport = process.argv.slice(2).find((a) => TRANSPORT.test(a));
+  const connection = transport === undefined || transport === '--stdio' ? stdioConnection() : createConnection(ProposedFeatures.all);
   startServer(connection, __dirname, codeCache);
+}
+
+/**
+ * Over stdio, messages are encoded by reusedBufferJsonEncoder (json-encoder.ts) instead of the library's
+ * default; the library then no longer keeps console.log and friends off stdout for us, so they go to the
+ * client's log as they did.
+ */
+function stdioConnection(): Connection {
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: reusedBufferJsonEncoder() });
+  // stdin is passed as the stream it is (the typings want a reader with a writer): given a stream,
+  // vscode-languageserver reads it and ends the process when it closes, as with --stdio.
+  const connection = createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, writer);
+  // Anything a dependency prints must not land in the protocol stream.
+  console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+  console.info = (...args: unknown[]) => connection.console.info(args.map(String).join(' '));
+  console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+  return connection;
 }
