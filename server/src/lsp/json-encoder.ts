@@ -1,13 +1,14 @@
 // How messages are encoded for stream transports (stdio: Neovim, Emacs, Helix, the CLI's `lsp`). The
 // library's encoder is Buffer.from(JSON.stringify(message)): for the diagnostics of a large policy that is
 // one string and one buffer of the whole message, both new (1 MB at 2,000 paths, 10 MB at 20,000), and
-// making them cost more than the JSON itself (fresh memory is paged in on first touch): 7 ms and 93 ms
-// per publication here, against 5 and 50 ms this way (bench/, BENCHMARKS.md). VS Code's IPC transport
-// serialises messages itself and does not come here.
+// making them costs more than the JSON itself (fresh memory is paged in on first touch, and large objects
+// bring on old-generation collections): 7 and 121 ms per publication here, against 6 and 47 ms this way
+// (in process; over LSP, BENCHMARKS.md and the CHANGELOG). VS Code's IPC transport serialises messages
+// itself and does not come here.
 //
-// This encoder writes into one buffer it keeps, and serialises long arrays (the diagnostics) element by
-// element with JSON.stringify, so no string of the whole message is ever built. The bytes are exactly
-// Buffer.from(JSON.stringify(message)) (test/lsp/json-encoder.test.ts).
+// This encoder writes into one buffer it keeps, and serialises very long arrays (the diagnostics of
+// thousands of paths) element by element with JSON.stringify, so no string of such a message is built.
+// The bytes are exactly Buffer.from(JSON.stringify(message)) (test/lsp/json-encoder.test.ts).
 //
 // Reusing the buffer is safe because the message writer (vscode-jsonrpc's WriteableStreamMessageWriter)
 // encodes under its write lock and releases it only once the stream has taken the previous message's

@@ -3,6 +3,7 @@
 // `node server/out/server.js --stdio`, `landlock-lens lsp --stdio` (which requires server.js) and VS
 // Code's IPC launch all work; with no transport flag at all it speaks stdio, what editors other than VS
 // Code expect.
+import { format } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection, type MessageReader } from 'vscode-languageserver/node';
 import type { CodeCache } from '../node/code-cache';
 import { reusedBufferJsonEncoder } from './json-encoder';
@@ -21,8 +22,8 @@ export function main(codeCache?: CodeCache): void {
 
 /**
  * Over stdio, messages are encoded by reusedBufferJsonEncoder (json-encoder.ts) instead of the library's
- * default; the library then no longer keeps console.log and friends off stdout for us, so they go to the
- * client's log as they did.
+ * default. Given its own writer the library no longer keeps console output off stdout (it did for
+ * --stdio): console.log, info and debug go to the client's log, formatted as console would.
  */
 function stdioConnection(): Connection {
   const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: reusedBufferJsonEncoder() });
@@ -30,8 +31,8 @@ function stdioConnection(): Connection {
   // vscode-languageserver reads it and ends the process when it closes, as with --stdio.
   const connection = createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, writer);
   // Anything a dependency prints must not land in the protocol stream.
-  console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-  console.info = (...args: unknown[]) => connection.console.info(args.map(String).join(' '));
-  console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+  console.log = (...args: unknown[]) => connection.console.log(format(...args));
+  console.info = (...args: unknown[]) => connection.console.info(format(...args));
+  console.debug = (...args: unknown[]) => connection.console.log(format(...args));
   return connection;
 }
