@@ -2,7 +2,8 @@
 // settings, and staying alive on broken input.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -267,6 +268,29 @@ describe('process lifecycle', () => {
     assert.equal(code, 0);
     assert.ok(ms < 1000, `exited after ${ms} ms`);
   });
+
+  // A dependency printing with console.log over stdio would write into the protocol stream: the server
+  // sends such output to the client's log instead, with --stdio and with no transport flag alike.
+  for (const transport of [['--stdio'], []]) {
+    test(`console output inside the server reaches the client's log, the protocol intact (${transport.join(' ') || 'no transport flag'})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'landlock-lens-console-'));
+      const preload = join(dir, 'print.cjs');
+      // Printed once the server runs: from a timer, as a dependency's late output would be.
+      writeFileSync(preload, "setTimeout(() => { console.log('printed %s', 'by a dependency', { depth: 1 }); console.info('info line'); }, 300);\n");
+      const client = await TestClient.start({ args: ['--require', preload, SERVER, ...transport], initializationOptions: { debounceMs: 0 } });
+      try {
+        await client.waitUntil('the printed lines in the log', () => client.logs.some((l) => l === "printed by a dependency { depth: 1 }") && client.logs.includes('info line'), 5000);
+        client.open(URI_698, ISSUE_698, 1);
+        const published = await client.diagnostics(URI_698);
+        assert.ok(published.diagnostics.some((d) => d.code === 'shadowed-read-only'));
+        const { code } = await client.shutdown();
+        assert.equal(code, 0);
+      } finally {
+        client.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 
   test('--node-ipc (how the VS Code extension starts it) works too', async () => {
     // execArgv: [] — the test runs under tsx, which a fork would otherwise load into the server too.
