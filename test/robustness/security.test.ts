@@ -44,10 +44,13 @@ async function importGraph(entry: string, external: string[] = []): Promise<Map<
 }
 
 describe('bundles: no network modules; child_process only where the LSP libraries need it', () => {
-  test('language server: our code uses fs, path and url only; child_process is in vscode-languageserver\'s Files helpers, which the server never calls', async () => {
+  test('language server: our code uses fs, path, url and util.format only; child_process is in vscode-languageserver\'s Files helpers, which the server never calls', async () => {
     const graph = await importGraph('server/src/lsp/main.ts');
     const ours = [...graph].filter(([, files]) => [...files].some((f) => f.startsWith('server/src/'))).map(([m]) => m).sort();
-    assert.deepEqual(ours, ['fs', 'path', 'url']);
+    assert.deepEqual(ours, ['fs', 'path', 'url', 'util']);
+    // util: only main.ts, for format(), which formats console output for the client's log (no I/O).
+    assert.deepEqual([...graph.get('util')!].filter((f) => f.startsWith('server/src/')), ['server/src/lsp/main.ts']);
+    assert.match(readFileSync(join(ROOT, 'server/src/lsp/main.ts'), 'utf8'), /^import \{ format \} from 'node:util';$/m);
     // vscode-languageserver's Files.resolveGlobalNodePath/resolveGlobalYarnPath run `npm`/`yarn` to
     // find global module folders; nothing in server/src refers to them.
     assert.deepEqual([...(graph.get('child_process') ?? [])], ['node_modules/vscode-languageserver/lib/node/files.js']);
