@@ -113,6 +113,11 @@ export function nodeDefaultPoolFlags(): string[] {
   return serverV8Flags().filter((f) => !f.startsWith('--v8-pool-size='));
 }
 
+/** `ours-pool4`: our server with Node's default pool of V8 threads, against which the client's choice is measured. */
+export function ourServerWithNodeDefaultPool(): ServerSpec {
+  return ourServerWithFlags('ours-pool4', nodeDefaultPoolFlags(), "Node's default 4 V8 background threads");
+}
+
 export function yamlLanguageServer(schemaPath: string, noDelay = false): ServerSpec {
   const yaml = {
     validate: true,
@@ -523,7 +528,7 @@ async function main(): Promise<void> {
     'ours-nocache': () => ourServer(0, false),
     yls: () => yamlLanguageServer(schema.path),
     'yls-nodelay': () => yamlLanguageServer(schema.path, true),
-    'ours-pool4': () => ourServerWithFlags('ours-pool4', nodeDefaultPoolFlags(), "Node's default 4 V8 background threads"),
+    'ours-pool4': ourServerWithNodeDefaultPool,
   };
   // `--variant ours-NAME=FLAG,FLAG...`: our server (debounce 0) started with other V8 flags instead of the
   // client's, for A/B runs of flag choices (e.g. `--variant ours-pool4=--max-semi-space-size=2`); name it

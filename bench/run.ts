@@ -14,7 +14,7 @@ import { POLICY_SIZES, NON_POLICY_LINES } from './generate';
 import { coreTable, onTop, onTopCpu, runCoreBench, type CoreBenchResult } from './core-bench';
 import {
   ourServer,
-  ourServerWithFlags,
+  ourServerWithNodeDefaultPool,
   nodeDefaultPoolFlags,
   serverV8Flags,
   yamlLanguageServer,
@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     // ours-pool4: Node's default pool of V8 threads, where the client passes a smaller one (a machine with
     // fewer than 5 cores): the evidence for that flag, measured in every run.
     const defaultPool = !quick && nodeDefaultPoolFlags().join(' ') !== serverV8Flags().join(' ')
-      ? [ourServerWithFlags('ours-pool4', nodeDefaultPoolFlags(), "Node's default 4 V8 background threads")]
+      ? [ourServerWithNodeDefaultPool()]
       : [];
     const servers = oursBuilt ? [ourServer(0), yamlLanguageServer(schema.path), ourServer(undefined), ourServer(0, false), ...nodelay, ...defaultPool] : [yamlLanguageServer(schema.path), ...nodelay];
     if (!oursBuilt) errors.push('server/out/server.js is missing or a placeholder: only yaml-language-server was measured');

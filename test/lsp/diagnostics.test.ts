@@ -53,6 +53,26 @@ describe('push diagnostics', () => {
     assert.ok(back.diagnostics.some((d) => d.code === 'shadowed-read-only'));
   });
 
+  // Thousands of diagnostics take the stdio encoder's element-by-element path (server/src/lsp/json-encoder.ts),
+  // and the next publication reuses its buffer: both must arrive whole.
+  test('5,000 shadowed entries: every diagnostic arrives, and an edit\'s publication after it is whole too', async () => {
+    const entries = (n: number, name: string) => Array.from({ length: n }, (_, i) => `    - /data/${name}-${i}.md   # ü ${i}`).join('\n');
+    const text = (name: string) => `version: 1\nfilesystem_policy:\n  read_write:\n    - /data\n  read_only:\n${entries(5000, name)}\n`;
+    const uri = fileUri('large-publication.yaml');
+    client.open(uri, text('first'), 1);
+    const first = await client.diagnostics(uri, (p) => p.version === 1);
+    const shadowed = first.diagnostics.filter((d) => d.code === 'shadowed-read-only');
+    assert.equal(shadowed.length, 5000);
+    assert.match(shadowed[4999].message as string, /`\/data\/first-4999\.md`/);
+    client.change(uri, 2, text('second'));
+    const second = await client.diagnostics(uri, (p) => p.version === 2);
+    const again = second.diagnostics.filter((d) => d.code === 'shadowed-read-only');
+    assert.equal(again.length, 5000);
+    assert.deepEqual(again.map((d) => d.range.start.line), shadowed.map((d) => d.range.start.line));
+    assert.ok(again.every((d, i) => (d.message as string).includes(`/data/second-${i}.md`)));
+    client.close(uri); // the later tests of this session need not carry it
+  });
+
   test('closing a document clears its diagnostics', async () => {
     const uri = fileUri('closing.yaml');
     client.open(uri, ISSUE_698, 1);
@@ -327,29 +347,3 @@ describe('process lifecycle', () => {
   });
 });
 
-describe('large publications over stdio', () => {
-  let client: TestClient;
-  before(async () => {
-    client = await TestClient.start({ initializationOptions: { debounceMs: 0 } });
-  });
-  after(() => client.dispose());
-
-  // Thousands of diagnostics take the stdio encoder's element-by-element path (server/src/lsp/json-encoder.ts),
-  // and the next publication reuses its buffer: both must arrive whole.
-  test('5,000 shadowed entries: every diagnostic arrives, and an edit\'s publication after it is whole too', async () => {
-    const entries = (n: number, name: string) => Array.from({ length: n }, (_, i) => `    - /data/${name}-${i}.md   # ü ${i}`).join('\n');
-    const text = (name: string) => `version: 1\nfilesystem_policy:\n  read_write:\n    - /data\n  read_only:\n${entries(5000, name)}\n`;
-    const uri = fileUri('large-publication.yaml');
-    client.open(uri, text('first'), 1);
-    const first = await client.diagnostics(uri, (p) => p.version === 1);
-    const shadowed = first.diagnostics.filter((d) => d.code === 'shadowed-read-only');
-    assert.equal(shadowed.length, 5000);
-    assert.match(shadowed[4999].message as string, /`\/data\/first-4999\.md`/);
-    client.change(uri, 2, text('second'));
-    const second = await client.diagnostics(uri, (p) => p.version === 2);
-    const again = second.diagnostics.filter((d) => d.code === 'shadowed-read-only');
-    assert.equal(again.length, 5000);
-    assert.deepEqual(again.map((d) => d.range.start.line), shadowed.map((d) => d.range.start.line));
-    assert.ok(again.every((d, i) => (d.message as string).includes(`/data/second-${i}.md`)));
-  });
-});

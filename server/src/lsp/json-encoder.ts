@@ -42,7 +42,7 @@ export function reusedBufferJsonEncoder(): ContentTypeEncoder {
 
   /** Writes what JSON.stringify writes for `value` as the property `key` of its holder. */
   function putValue(key: string, value: unknown, depth: number): void {
-    if (Array.isArray(value) && value.length >= ELEMENTWISE_ARRAY_LENGTH) {
+    if (isLongArray(value)) {
       // Elements are joined into chunks of about CHUNK_CHARS before they are written: one write per
       // element cost more than the JSON itself.
       let chunk: string[] = ['['];
@@ -62,12 +62,13 @@ export function reusedBufferJsonEncoder(): ContentTypeEncoder {
       put(chunk.join(''));
       return;
     }
-    if (depth < MAX_OPENED_DEPTH && isPlainObject(value)) {
+    if (isOpenedObject(value, depth)) {
       put('{');
       let first = true;
       for (const member of Object.keys(value)) {
         const memberValue = value[member];
-        const opened = isOpened(memberValue, depth + 1);
+        // A member putValue opens is written whatever it holds; any other may serialise to nothing.
+        const opened = isLongArray(memberValue) || isOpenedObject(memberValue, depth + 1);
         const json = opened ? undefined : propertyJson(member, memberValue);
         // As JSON.stringify leaves out members that serialise to nothing (undefined, functions, symbols).
         if (!opened && json === undefined) continue;
@@ -80,10 +81,6 @@ export function reusedBufferJsonEncoder(): ContentTypeEncoder {
       return;
     }
     put(propertyJson(key, value) ?? 'null');
-  }
-
-  function isOpened(value: unknown, depth: number): boolean {
-    return (Array.isArray(value) && value.length >= ELEMENTWISE_ARRAY_LENGTH) || (depth < MAX_OPENED_DEPTH && isPlainObject(value));
   }
 
   return {
@@ -99,6 +96,16 @@ export function reusedBufferJsonEncoder(): ContentTypeEncoder {
       }
     },
   };
+}
+
+/** An array putValue writes element by element. */
+function isLongArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.length >= ELEMENTWISE_ARRAY_LENGTH;
+}
+
+/** An object putValue writes member by member at this depth. */
+function isOpenedObject(value: unknown, depth: number): value is Record<string, unknown> {
+  return depth < MAX_OPENED_DEPTH && isPlainObject(value);
 }
 
 /**
