@@ -61,10 +61,16 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     for (const m of NETWORK_MODULES.filter((n) => n !== 'net')) assert.equal(graph.has(m), false, `the server bundle imports ${m}`);
   });
 
-  test('server launcher: Node built-ins only; vm compiles the sibling server bundle and nothing else', async () => {
+  test('server launcher: Node built-ins only; vm compiles the sibling server bundle and fetches V8\'s gc, nothing else', async () => {
     const graph = await importGraph('server/src/lsp/launch.ts');
-    assert.deepEqual([...graph.keys()].sort(), ['fs', 'module', 'os', 'path', 'vm']);
-    assert.deepEqual([...graph.get('vm')!], ['server/src/node/code-cache.ts']);
+    assert.deepEqual([...graph.keys()].sort(), ['fs', 'module', 'os', 'path', 'v8', 'vm']);
+    assert.deepEqual([...graph.get('vm')!].sort(), ['server/src/node/code-cache.ts', 'server/src/node/young-generation.ts']);
+    // young-generation.ts: v8 turns --expose-gc on and off again around one new context, and vm runs a
+    // fixed expression in it that hands back its gc function (node/young-generation.ts).
+    assert.deepEqual([...graph.get('v8')!], ['server/src/node/young-generation.ts']);
+    const youngSource = readFileSync(join(ROOT, 'server/src/node/young-generation.ts'), 'utf8');
+    assert.deepEqual([...youngSource.matchAll(/runInNewContext\(([^)]*)\)/g)].map((m) => m[1]), ["'typeof gc === \"function\" ? gc : undefined'"]);
+    assert.deepEqual([...youngSource.matchAll(/setFlagsFromString\(([^)]*)\)/g)].map((m) => m[1]), ["'--expose-gc'", "'--no-expose-gc'"]);
     // The one Script it makes wraps the text of the file it was asked to run, which launch.ts fixes
     // as server-main.js next to itself: no path from the environment, settings or the workspace.
     const cacheSource = readFileSync(join(ROOT, 'server/src/node/code-cache.ts'), 'utf8');

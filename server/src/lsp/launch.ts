@@ -5,9 +5,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { codeCacheDir, runBundleWithCodeCache, type CodeCache } from '../node/code-cache';
+import { youngGenerationCollector, type YoungGenerationCollector } from '../node/young-generation';
 
 const { exports, cache } = runBundleWithCodeCache(
   join(__dirname, 'server-main.js'),
   codeCacheDir(process.env, process.platform, homedir()),
 );
-(exports as { main(codeCache?: CodeCache): void }).main(cache);
+(exports as { main(codeCache?: CodeCache, collectYoung?: YoungGenerationCollector): void }).main(cache, youngGenerationCollector());

@@ -6,18 +6,22 @@
 import { format } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection, type MessageReader } from 'vscode-languageserver/node';
 import type { CodeCache } from '../node/code-cache';
+import type { YoungGenerationCollector } from '../node/young-generation';
 import { reusedBufferJsonEncoder } from './json-encoder';
 import { startServer } from './server';
 
 const TRANSPORT = /^--(stdio|node-ipc|socket(=|$)|pipe(=|$))/;
 
-/** Starts the server; `codeCache` is the launcher's, written once the first analysis has run. */
-export function main(codeCache?: CodeCache): void {
+/**
+ * Starts the server; `codeCache` is the launcher's, written once the first analysis has run, and
+ * `collectYoung` the launcher's way to collect the young generation while idle (young-generation.ts).
+ */
+export function main(codeCache?: CodeCache, collectYoung?: YoungGenerationCollector): void {
   // The connection ends the process itself on `exit` (code 0 after `shutdown`, 1 otherwise) and when
   // the client's end of the transport closes (stdin's end, for stdio).
   const transport = process.argv.slice(2).find((a) => TRANSPORT.test(a));
   const connection = transport === undefined || transport === '--stdio' ? stdioConnection() : createConnection(ProposedFeatures.all);
-  startServer(connection, __dirname, codeCache);
+  startServer(connection, __dirname, codeCache, collectYoung);
 }
 
 /**

@@ -17,6 +17,7 @@ import { mappedFolderView } from '../node/mapped-folder';
 import { clearConfigCache, configureForFile } from '../node/config';
 import { warmUp } from './warm-up';
 import type { CodeCache } from '../node/code-cache';
+import type { YoungGenerationCollector } from '../node/young-generation';
 import { AnalysedDocument } from './snapshot';
 import { CONFIG_FILE_NAMES } from '../core/config';
 import type { ConfiguredFile } from '../node/config';
@@ -57,6 +58,8 @@ const CONFIGURATION_TIMEOUT_MS = 3000;
 const CONFIG_LOOKUP_REUSE_MS = 1000;
 /** Time spent priming the JIT while answering `initialize` (initializationOptions.warmUp: false skips it). */
 const WARM_UP_BUDGET_MS = 15;
+/** Quiet time after an analysis before the young generation is collected (collectWhenIdle). */
+const IDLE_COLLECTION_DELAY_MS = 5;
 
 interface ClientFeatures {
   configuration: boolean;
@@ -119,7 +122,7 @@ interface AnalysisContext {
   configured?: ConfiguredFile;
 }
 
-export function startServer(connection: Connection, bundleDir: string, codeCache?: CodeCache): void {
+export function startServer(connection: Connection, bundleDir: string, codeCache?: CodeCache, collectYoung?: YoungGenerationCollector): void {
   const documents = new TextDocuments(TextDocument);
   const folders = new WorkspaceFolders();
   const listings = new TreeListings();
@@ -291,6 +294,23 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
     setImmediate(() => connection.console.log(writableCodeCache.save()));
   }
 
+  /**
+   * Empties the young generation once the server has been idle for a moment after an analysis (see
+   * node/young-generation.ts): the next keystroke's analysis then starts with room for what it
+   * allocates instead of copying this one's objects in the middle of its work. A timer, so it runs
+   * after the diagnostics have gone out (or been pulled), and after any message already waiting.
+   */
+  let idleCollection: NodeJS.Timeout | undefined;
+  function collectWhenIdle(): void {
+    if (!collectYoung) return;
+    if (idleCollection) clearTimeout(idleCollection);
+    idleCollection = setTimeout(() => {
+      idleCollection = undefined;
+      collectYoung();
+    }, IDLE_COLLECTION_DELAY_MS);
+    idleCollection.unref?.();
+  }
+
   function cachedAnalysisOf(doc: TextDocument, context: AnalysisContext): CacheEntry | undefined {
     const cached = analyses.get(doc.uri);
     return cached && cached.version === doc.version && cached.key === context.key ? cached : undefined;
@@ -309,6 +329,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
       publishConfigProblems(configured);
     }
     saveCodeCacheAfterFirstAnalysis();
+    collectWhenIdle();
     const entry: CacheEntry = {
       id: nextAnalysisId++,
       uri: doc.uri,
@@ -437,6 +458,10 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
       const warm = warmUp(WARM_UP_BUDGET_MS);
       connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
     }
+    // Twice: what start-up left in the young generation is copied by the first scavenge and promoted by
+    // the second, so the first document's analysis starts with an empty young generation.
+    collectYoung?.();
+    collectYoung?.();
     if (codeCache) connection.console.log(`code cache: ${codeCache.state}${codeCache.file ? ` (${codeCache.file})` : ''}`);
     const result: InitializeResult = {
       capabilities: {
@@ -487,6 +512,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
   connection.onShutdown(() => {
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
+    if (idleCollection) clearTimeout(idleCollection);
     if (writableCodeCache && codeCacheWritten) connection.console.log(writableCodeCache.save());
   });
 
