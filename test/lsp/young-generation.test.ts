@@ -18,7 +18,7 @@ describe('young generation collector', () => {
     assert.equal(typeof collect, 'function');
     const kinds: number[] = [];
     const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) kinds.push((e.detail as { kind: number }).kind);
+      for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
     });
     observer.observe({ entryTypes: ['gc'] });
     try {

@@ -2,10 +2,10 @@
 // UTF-16 code units, LSP's default position encoding, so TextDocument.positionAt converts them as is.
 import {
   CodeActionKind, DiagnosticSeverity, DiagnosticTag,
-  type CodeAction, type Diagnostic, type DiagnosticRelatedInformation, type Range, type TextEdit, type WorkspaceEdit,
+  type CodeAction, type CodeDescription, type Diagnostic, type DiagnosticRelatedInformation, type Range, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis, Finding, Fix, OffsetEdit, Severity, Span } from '../core/index';
+import type { Analysis, Finding, Fix, OffsetEdit, RelatedLocation, Severity, Span } from '../core/index';
 
 export const SOURCE = 'landlock-lens';
 export const FIX_ALL_KIND = 'source.fixAll.landlockLens';
@@ -38,12 +38,35 @@ export function toRange(doc: TextDocument, span: Span): Range {
   return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
 }
 
-export function toDiagnostic(doc: TextDocument, finding: Finding, options: DiagnosticOptions): Diagnostic {
+/**
+ * What the diagnostics of one publication share instead of each building its own copy: the findings
+ * shadowed by one entry hold one frozen related list (core/rules/checks.ts), converted here once, and
+ * every diagnostic of a rule links the same page. Nothing changes in the JSON sent; at 2,000 paths it is
+ * a third fewer objects to build, keep alive while the message is encoded, and walk.
+ */
+interface SharedConversions {
+  related: Map<readonly RelatedLocation[], DiagnosticRelatedInformation[]>;
+  descriptions: Map<string, CodeDescription>;
+}
+
+/** The diagnostics of a document's findings, for one publication (or one pull). */
+export function toDiagnostics(doc: TextDocument, findings: readonly Finding[], options: DiagnosticOptions): Diagnostic[] {
+  const shared: SharedConversions = { related: new Map(), descriptions: new Map() };
+  return findings.map((f) => toDiagnostic(doc, f, options, shared));
+}
+
+export function toDiagnostic(doc: TextDocument, finding: Finding, options: DiagnosticOptions, shared?: SharedConversions): Diagnostic {
   let message = finding.message;
   let related: DiagnosticRelatedInformation[] | undefined;
   if (finding.related.length) {
     if (options.relatedInformation) {
-      related = finding.related.map((r) => ({ location: { uri: doc.uri, range: toRange(doc, r.span) }, message: r.message }));
+      // Only a frozen list is shared by several findings; any other would fill the map for nothing.
+      const sharedList = shared && Object.isFrozen(finding.related);
+      related = sharedList ? shared.related.get(finding.related) : undefined;
+      if (!related) {
+        related = finding.related.map((r) => ({ location: { uri: doc.uri, range: toRange(doc, r.span) }, message: r.message }));
+        if (sharedList) shared.related.set(finding.related, related);
+      }
     } else {
       // Without relatedInformation support the locations would be lost: say them in the message.
       message += finding.related.map((r) => `\n  line ${doc.positionAt(r.span.start).line + 1}: ${r.message}`).join('');
@@ -55,13 +78,19 @@ export function toDiagnostic(doc: TextDocument, finding: Finding, options: Diagn
     severity: SEVERITY[finding.severity],
     source: SOURCE,
     code: finding.ruleId,
-    codeDescription: { href: options.docHref(finding.ruleId) },
+    codeDescription: shared ? sharedDescription(shared, finding.ruleId, options) : { href: options.docHref(finding.ruleId) },
     message,
     data,
   };
   if (related) diagnostic.relatedInformation = related;
   if (finding.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
   return diagnostic;
+}
+
+function sharedDescription(shared: SharedConversions, ruleId: string, options: DiagnosticOptions): CodeDescription {
+  let description = shared.descriptions.get(ruleId);
+  if (!description) shared.descriptions.set(ruleId, (description = { href: options.docHref(ruleId) }));
+  return description;
 }
 
 export function toTextEdits(doc: TextDocument, edits: OffsetEdit[]): TextEdit[] {

@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, standardImageView } from '../core/index';
-import type { Analysis, AnalysisOptions, Finding, FsView } from '../core/index';
+import type { Analysis, AnalysisOptions, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
 import { clearConfigCache, configureForFile } from '../node/config';
 import { warmUp } from './warm-up';
@@ -33,7 +33,7 @@ import {
   type Settings,
 } from './settings';
 import {
-  FIX_ALL_KIND, SOURCE, findingFor, fixToAction, safeFixEdits, toDiagnostic, toRange, workspaceEdit,
+  FIX_ALL_KIND, SOURCE, findingFor, fixToAction, safeFixEdits, toDiagnostic, toDiagnostics, toRange, workspaceEdit,
 } from './convert';
 import { RuleDocs } from './docs';
 import { TreeListings, WorkspaceFolders, fileNameForDetection, fsPathOf, resolveSettingPath, substituteFolder } from './workspace';
@@ -265,7 +265,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
     const uri = pathToFileURL(file).href;
     const configDoc = TextDocument.create(uri, 'yaml', 0, configured.lookup.text ?? '');
     const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
-    const diagnostics = configured.configProblems.map((f) => toDiagnostic(configDoc, f, options));
+    const diagnostics = toDiagnostics(configDoc, configured.configProblems, options);
     const stamp = JSON.stringify(diagnostics);
     if (publishedConfigProblems.get(uri) === stamp) return;
     publishedConfigProblems.set(uri, stamp);
@@ -376,7 +376,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
    */
   function diagnosticsOf(entry: CacheEntry): Diagnostic[] {
     const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
-    return entry.analysis.findings.map((f: Finding) => toDiagnostic(entry.doc, f, options));
+    return toDiagnostics(entry.doc, entry.analysis.findings, options);
   }
 
   // ---------------------------------------------------------------- push diagnostics
