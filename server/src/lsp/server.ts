@@ -58,7 +58,7 @@ const CONFIGURATION_TIMEOUT_MS = 3000;
 const CONFIG_LOOKUP_REUSE_MS = 1000;
 /** Time spent priming the JIT while answering `initialize` (initializationOptions.warmUp: false skips it). */
 const WARM_UP_BUDGET_MS = 15;
-/** Quiet time after an analysis before the young generation is collected (collectWhenIdle). */
+/** Quiet time after start-up or an analysis before the young generation is collected (collectWhenIdle). */
 const IDLE_COLLECTION_DELAY_MS = 5;
 
 interface ClientFeatures {
@@ -295,18 +295,20 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
   }
 
   /**
-   * Empties the young generation once the server has been idle for a moment after an analysis (see
+   * Empties the young generation once the server has been idle for a moment after start-up or an analysis (see
    * node/young-generation.ts): the next keystroke's analysis then starts with room for what it
    * allocates instead of copying this one's objects in the middle of its work. A timer, so it runs
    * after the diagnostics have gone out (or been pulled), and after any message already waiting.
    */
   let idleCollection: NodeJS.Timeout | undefined;
-  function collectWhenIdle(): void {
+  let idleCollections = 0;
+  function collectWhenIdle(times = 1): void {
     if (!collectYoung) return;
     if (idleCollection) clearTimeout(idleCollection);
+    idleCollections = Math.max(idleCollections, times);
     idleCollection = setTimeout(() => {
       idleCollection = undefined;
-      collectYoung();
+      for (; idleCollections > 0; idleCollections--) collectYoung();
     }, IDLE_COLLECTION_DELAY_MS);
     idleCollection.unref?.();
   }
@@ -458,10 +460,9 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
       const warm = warmUp(WARM_UP_BUDGET_MS);
       connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
     }
-    // Twice: what start-up left in the young generation is copied by the first scavenge and promoted by
-    // the second, so the first document's analysis starts with an empty young generation.
-    collectYoung?.();
-    collectYoung?.();
+    // Twice, once idle: what start-up left in the young generation is copied by the first scavenge and
+    // promoted by the second, so the first document's analysis starts with an empty young generation.
+    collectWhenIdle(2);
     if (codeCache) connection.console.log(`code cache: ${codeCache.state}${codeCache.file ? ` (${codeCache.file})` : ''}`);
     const result: InitializeResult = {
       capabilities: {
