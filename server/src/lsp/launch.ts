@@ -1,7 +1,8 @@
 // Entry point of server/out/server.js, what editors and `landlock-lens lsp` start: it loads the language
 // server bundle (server/out/server-main.js, from main.ts) through V8's code cache (node/code-cache.ts),
-// which saves a third of a server start and the compilation of the analysis on its first document.
-// Kept to Node built-ins and that one module: this file is compiled on every start, without a cache.
+// which saves a third of a server start and the compilation of the analysis on its first document, and
+// hands it the young-generation collector it runs when idle (node/young-generation.ts). Kept to Node
+// built-ins and those two small modules: this file is compiled on every start, without a cache.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { codeCacheDir, runBundleWithCodeCache, type CodeCache } from '../node/code-cache';
