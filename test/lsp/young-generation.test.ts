@@ -8,29 +8,57 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { serverV8Flags } from '../../client/src/server-flags';
 import { youngGenerationCollector } from '../../server/src/node/young-generation';
 import { SERVER, TestClient, ensureBuilt, fileUri } from './client';
 
+/** Minor collections (scavenges) seen while `run` runs. */
+async function scavengesDuring(run: () => void): Promise<number> {
+  let scavenges = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    run();
+    await new Promise((r) => setTimeout(r, 20)); // entries are delivered asynchronously
+  } finally {
+    observer.disconnect();
+  }
+  return scavenges;
+}
+
+const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!;
+
+/** Fills about `fraction` of what is left of the young generation with short-lived objects. */
+function fillYoungGeneration(fraction: number): void {
+  const target = newSpace().space_used_size + fraction * newSpace().space_available_size;
+  let garbage: unknown[] = [];
+  while (newSpace().space_used_size < target) {
+    for (let i = 0; i < 200; i++) garbage.push({ i, s: `x${i}` });
+    if (garbage.length > 10_000) garbage = [];
+  }
+}
+
 describe('young generation collector', () => {
-  test('runs a scavenge (a minor collection) and leaves no `gc` function behind', async () => {
-    const collect = youngGenerationCollector();
-    assert.equal(typeof collect, 'function');
-    const kinds: number[] = [];
-    const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
-    });
-    observer.observe({ entryTypes: ['gc'] });
-    try {
-      collect!();
-      await new Promise((r) => setTimeout(r, 20)); // entries are delivered asynchronously
-      assert.ok(kinds.includes(constants.NODE_PERFORMANCE_GC_MINOR), `gc kinds seen: ${kinds.join(', ')}`);
-      assert.ok(!kinds.includes(constants.NODE_PERFORMANCE_GC_MAJOR), 'a full collection would cost far more');
-    } finally {
-      observer.disconnect();
-    }
+  test('collect() runs a scavenge (a minor collection) and leaves no `gc` function behind', async () => {
+    const collector = youngGenerationCollector();
+    assert.ok((await scavengesDuring(() => collector.collect())) >= 1);
     assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined');
     assert.equal(runInNewContext('typeof gc'), 'undefined', 'contexts made later get no gc either');
+  });
+
+  test('collectIfShort() collects only when less is left than was filled since its last call', async () => {
+    const collector = youngGenerationCollector();
+    collector.collect();
+    // A tenth of the room filled: nine times that is left, no collection.
+    fillYoungGeneration(0.1);
+    assert.equal(await scavengesDuring(() => collector.collectIfShort()), 0);
+    // Then 60% of what is left: 40% remains, less than was just filled, so the next would not fit.
+    fillYoungGeneration(0.6);
+    assert.equal(await scavengesDuring(() => collector.collectIfShort()), 1);
+    assert.ok(newSpace().space_used_size < 0.5 * (newSpace().space_used_size + newSpace().space_available_size));
   });
 });
 

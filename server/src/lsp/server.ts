@@ -295,20 +295,24 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
   }
 
   /**
-   * Empties the young generation once the server has been idle for a moment after start-up or an analysis (see
-   * node/young-generation.ts): the next keystroke's analysis then starts with room for what it
-   * allocates instead of copying this one's objects in the middle of its work. A timer, so it runs
-   * after the diagnostics have gone out (or been pulled), and after any message already waiting.
+   * Empties the young generation once the server has been idle for a moment after start-up, and after an
+   * analysis when the next one would not fit in what is left (see node/young-generation.ts): the next
+   * keystroke's analysis then starts with room for what it allocates instead of copying this one's
+   * objects in the middle of its work. A timer, so it runs after the diagnostics have gone out (or been
+   * pulled), and after any message already waiting.
    */
   let idleCollection: NodeJS.Timeout | undefined;
-  let idleCollections = 0;
-  function collectWhenIdle(times = 1): void {
+  let startupCollections = 0;
+  function collectWhenIdle(afterStartup = false): void {
     if (!collectYoung) return;
     if (idleCollection) clearTimeout(idleCollection);
-    idleCollections = Math.max(idleCollections, times);
+    // Twice after start-up: what it left in the young generation is copied by the first scavenge and
+    // promoted by the second, so the first document's analysis starts with an empty young generation.
+    if (afterStartup) startupCollections = 2;
     idleCollection = setTimeout(() => {
       idleCollection = undefined;
-      for (; idleCollections > 0; idleCollections--) collectYoung();
+      if (startupCollections === 0) collectYoung.collectIfShort();
+      for (; startupCollections > 0; startupCollections--) collectYoung.collect();
     }, IDLE_COLLECTION_DELAY_MS);
     idleCollection.unref?.();
   }
@@ -460,9 +464,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
       const warm = warmUp(WARM_UP_BUDGET_MS);
       connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
     }
-    // Twice, once idle: what start-up left in the young generation is copied by the first scavenge and
-    // promoted by the second, so the first document's analysis starts with an empty young generation.
-    collectWhenIdle(2);
+    collectWhenIdle(true);
     if (codeCache) connection.console.log(`code cache: ${codeCache.state}${codeCache.file ? ` (${codeCache.file})` : ''}`);
     const result: InitializeResult = {
       capabilities: {

@@ -5,36 +5,72 @@
 // and an analysis keeps what it builds until the next one, so every scavenge copies the live part of
 // it. One lands in most analyses, at whatever point the young generation fills: during a 256-path
 // policy's first diagnostics it is one scavenge of 2-4 ms out of 13 ms of main-thread work (measured
-// here with a `gc` PerformanceObserver). Collecting once the server is idle after start-up and after
-// each analysis moves that copy out of the time a user waits for diagnostics (the same idea as V8's own
-// idle-time collection in browsers, which Node has no idle notion to drive).
+// here with a `gc` PerformanceObserver). Collecting once the server is idle moves that copy out of the
+// time a user waits for diagnostics (the same idea as V8's own idle-time collection in browsers, which
+// Node has no idle notion to drive).
+//
+// Moved, not added: after an analysis the collection runs only when the young generation has less room
+// left than it filled since the previous check, i.e. when the next analysis would probably stop for a
+// scavenge anyway. Collecting after every analysis made V8, which enlarges the young generation after
+// scavenges that keep much alive, grow it to its maximum under Node's default flags: 8 MB more resident
+// memory over a 3,000-edit session (test/robustness/long-session.test.ts).
 //
 // How: V8 exposes a `gc` function only with --expose-gc. Setting that flag at run time makes it
 // appear in contexts created afterwards; one such context is made here, its `gc` kept, and the flag
 // set back, so no other code (and not the server's own global scope) sees a `gc` function. That costs
-// about 2 ms (a context, and node:v8 if nothing loaded it yet): done on the first collection, which
-// the server makes when idle, not while it starts.
+// about 2 ms (a context, and node:v8 if nothing loaded it yet): done on first use, which the server
+// makes when idle, not while it starts.
 
-/** Runs one scavenge of the young generation, synchronously (nothing where V8 refuses). */
-export type YoungGenerationCollector = () => void;
+type Gc = (options: { type: 'minor' | 'major' }) => void;
+
+export interface YoungGenerationCollector {
+  /** One scavenge of the young generation, now (nothing where V8 refuses). */
+  collect(): void;
+  /** One scavenge now if the young generation has less room left than it filled since the last call. */
+  collectIfShort(): void;
+}
 
 export function youngGenerationCollector(): YoungGenerationCollector {
-  let collect: ((options: { type: 'minor' | 'major' }) => void) | null | undefined;
-  return () => {
-    if (collect === undefined) collect = exposedGc();
-    collect?.({ type: 'minor' });
+  let v8: typeof import('node:v8') | undefined;
+  let gc: Gc | null | undefined;
+  /** Young-generation bytes in use after the last call, and what was filled between the last two calls. */
+  let usedBefore: number | undefined;
+  let filledPerRound = Infinity;
+
+  const newSpace = () => (v8 ??= require('node:v8') as typeof import('node:v8')).getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  const collect = () => {
+    if (gc === undefined) gc = exposedGc();
+    gc?.({ type: 'minor' });
+  };
+  return {
+    collect() {
+      collect();
+      usedBefore = newSpace()?.space_used_size;
+    },
+    collectIfShort() {
+      const space = newSpace();
+      if (!space) return;
+      // Less in use than after the last call: a scavenge ran meanwhile, and the estimate stands.
+      if (usedBefore !== undefined && space.space_used_size >= usedBefore) filledPerRound = space.space_used_size - usedBefore;
+      if (space.space_available_size < filledPerRound) {
+        collect();
+        usedBefore = newSpace()?.space_used_size;
+      } else {
+        usedBefore = space.space_used_size;
+      }
+    },
   };
 }
 
 /** V8's gc function from a context of its own, or null where this V8 refuses. */
-function exposedGc(): ((options: { type: 'minor' | 'major' }) => void) | null {
+function exposedGc(): Gc | null {
   // Required here rather than imported: the launcher loads this module on every start.
   const { setFlagsFromString } = require('node:v8') as typeof import('node:v8');
   const { runInNewContext } = require('node:vm') as typeof import('node:vm');
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
-    return typeof gc === 'function' ? (gc as (options: { type: 'minor' | 'major' }) => void) : null;
+    return typeof gc === 'function' ? (gc as Gc) : null;
   } catch {
     return null;
   } finally {
