@@ -117,17 +117,31 @@ test(`${EDITS} edits on one policy and 200 documents opened and closed: memory s
   await client.request('textDocument/hover', { textDocument: { uri }, position: positionAt(text, soul()) });
   const rssEnd = rssBytes(client.pid);
 
-  process.kill(client.pid, 'SIGUSR2');
-  const heap = summarizeHeap(await waitForSnapshot(dir, new Set()), SHAPES);
+  // A snapshot can catch an object that an optimising compile still holds a handle to: under load, one
+  // closed document's snapshot, retained only from "(Handle scope)" and the compiler's canonical handles
+  // through the context of a closure being compiled. Such a handle lasts until the compile is done, so a
+  // count above the expected one is taken again after a pause; a leak would still be there.
+  const written = new Set<string>();
+  const snapshot = async () => {
+    process.kill(client.pid, 'SIGUSR2');
+    return summarizeHeap(await waitForSnapshot(dir, written), SHAPES);
+  };
+  const expected: Record<keyof typeof SHAPES, number> = { cacheEntry: 1, analysis: 1, textDocument: 1, analysedDocument: 1 };
+  let heap = await snapshot();
+  if (Object.entries(expected).some(([shape, count]) => heap.counts[shape] !== count)) {
+    console.log(`long session: snapshot taken again after counts ${JSON.stringify(heap.counts)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+    heap = await snapshot();
+  }
 
   const growth = rssEnd - rssWarm;
   console.log(`long session: ${EDITS} edits + 200 documents; RSS ${(rssWarm / MB).toFixed(1)} MB after warm-up, ${(rssEnd / MB).toFixed(1)} MB at the end (${growth >= 0 ? '+' : ''}${(growth / MB).toFixed(1)} MB); live heap ${(heap.totalBytes / MB).toFixed(1)} MB; ${JSON.stringify(heap.counts)}; RSS samples ${samples.map((b) => (b / MB).toFixed(0)).join(' ')} MB`);
   assert.ok(growth < 30 * MB, `RSS grew by ${(growth / MB).toFixed(1)} MB over ${EDITS} edits (from ${(rssWarm / MB).toFixed(1)} MB)`);
   // One open document: one cache entry, one analysis, the live TextDocument and the analysed version.
-  assert.equal(heap.counts.cacheEntry, 1, 'cached analyses');
-  assert.equal(heap.counts.analysis, 1, 'live Analysis objects');
-  assert.equal(heap.counts.textDocument, 1, 'live TextDocuments');
-  assert.equal(heap.counts.analysedDocument, 1, 'analysed-version snapshots');
+  assert.equal(heap.counts.cacheEntry, expected.cacheEntry, 'cached analyses');
+  assert.equal(heap.counts.analysis, expected.analysis, 'live Analysis objects');
+  assert.equal(heap.counts.textDocument, expected.textDocument, 'live TextDocuments');
+  assert.equal(heap.counts.analysedDocument, expected.analysedDocument, 'analysed-version snapshots');
   // The live heap after a full GC: about 10 MB. An analysis kept per version (tens of kilobytes each,
   // for 4,000 versions) or per closed document would be hundreds of megabytes.
   assert.ok(heap.totalBytes < 30 * MB, `live heap ${(heap.totalBytes / MB).toFixed(1)} MB`);

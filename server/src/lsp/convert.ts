@@ -52,7 +52,9 @@ interface SharedConversions {
 /** The diagnostics of a document's findings, for one publication (or one pull). */
 export function toDiagnostics(doc: TextDocument, findings: readonly Finding[], options: DiagnosticOptions): Diagnostic[] {
   const shared: SharedConversions = { related: new Map(), descriptions: new Map() };
-  return findings.map((f) => toDiagnostic(doc, f, options, shared));
+  const diagnostics: Diagnostic[] = [];
+  for (const f of findings) diagnostics.push(toDiagnostic(doc, f, options, shared));
+  return diagnostics;
 }
 
 export function toDiagnostic(doc: TextDocument, finding: Finding, options: DiagnosticOptions, shared?: SharedConversions): Diagnostic {
