@@ -1,6 +1,6 @@
-// The language server empties V8's young generation after start-up and while idle after each analysis
-// (server/src/node/young-generation.ts), so the analysis a user waits for does not stop for a scavenge
-// that copies the previous one's objects.
+// The language server empties V8's young generation when idle after start-up, and after an analysis when
+// the next would not fit in what is left (server/src/node/young-generation.ts), so the analysis a user
+// waits for does not stop for a scavenge that copies the previous one's objects.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
