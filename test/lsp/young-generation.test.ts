@@ -49,16 +49,21 @@ describe('young generation collector', () => {
     assert.equal(runInNewContext('typeof gc'), 'undefined', 'contexts made later get no gc either');
   });
 
-  test('collectIfShort() collects only when less is left than was filled since its last call', async () => {
+  test('collectIfShort() collects only when less is left than 1.5x what was filled since its last call', async () => {
     const collector = youngGenerationCollector();
     collector.collect();
-    // A tenth of the room filled: nine times that is left, no collection.
+    // A tenth of the room filled: nine times that is left (more than 1.5x), no collection.
     fillYoungGeneration(0.1);
     assert.equal(await scavengesDuring(() => collector.collectIfShort()), 0);
-    // Then 60% of what is left: 40% remains, less than was just filled, so the next would not fit.
+    // Then 60% of what is left: 40% remains, less than 1.5x what was just filled: collected.
     fillYoungGeneration(0.6);
-    assert.equal(await scavengesDuring(() => collector.collectIfShort()), 1);
-    assert.ok(newSpace().space_used_size < 0.5 * (newSpace().space_used_size + newSpace().space_available_size));
+    const before = newSpace().space_used_size;
+    let after = before;
+    assert.equal(await scavengesDuring(() => {
+      collector.collectIfShort();
+      after = newSpace().space_used_size;
+    }), 1);
+    assert.ok(after < before / 2, `young generation in use: ${before} bytes before, ${after} after`);
   });
 });
 
@@ -70,7 +75,7 @@ function policyOf(paths: number): string {
 }
 
 describe('language server: young generation collections', () => {
-  test('none while the first diagnostics of a 200-path policy are computed; one once the server is idle after them', async () => {
+  test('between versions, not while their diagnostics are computed: a 200-path policy opened and edited 20 times', async () => {
     ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'landlock-lens-gc-'));
     const record = join(dir, 'gc.log');
@@ -99,17 +104,32 @@ describe('language server: young generation collections', () => {
     try {
       const uri = fileUri('gc/policy.yaml');
       await new Promise((r) => setTimeout(r, 300)); // initialized, configuration: let them settle
-      const sent = Date.now();
-      client.open(uri, policyOf(200), 1);
-      const published = await client.diagnostics(uri);
-      assert.equal(published.diagnostics.filter((d) => d.code === 'shadowed-read-only').length, 100);
+      // Each version: when it was sent, and (below) when the server wrote its diagnostics.
+      const sent: number[] = [Date.now()];
+      let text = policyOf(200);
+      client.open(uri, text, 1);
+      const opened = await client.diagnostics(uri);
+      assert.equal(opened.diagnostics.filter((d) => d.code === 'shadowed-read-only').length, 100);
+      for (let version = 2; version <= 21; version++) {
+        await new Promise((r) => setTimeout(r, 50)); // a typist's pause
+        text = text.replace(version % 2 ? 'SOUL.mdx' : 'SOUL.md', version % 2 ? 'SOUL.md' : 'SOUL.mdx');
+        sent.push(Date.now());
+        client.change(uri, version, text);
+        await client.diagnostics(uri, (p) => p.version === version);
+      }
       await new Promise((r) => setTimeout(r, 300));
       const times = notes('gc');
-      const received = Math.max(...notes('published'));
-      assert.ok(received >= sent);
-      assert.ok(times.some((t) => t < sent), 'start-up collected the young generation');
-      assert.deepEqual(times.filter((t) => t >= sent && t <= received), [], 'no scavenge between didOpen and its diagnostics');
-      assert.ok(times.some((t) => t > received), 'the young generation was collected once the server was idle');
+      const published = notes('published');
+      const windows = sent.map((s) => [s, published.find((p) => p >= s)!] as const);
+      assert.ok(windows.every(([, p]) => p !== undefined), 'every version published');
+      assert.ok(times.some((t) => t < sent[0]), 'start-up collected the young generation');
+      // 21 versions allocate about ten times the 2 MB young generation. Without idle collections about
+      // half of the versions stop for a scavenge (9-11 of 21 with 829c480); with them, a round that allocates more
+      // than foreseen still can (0-2 of 41 measured), so the bound leaves room for that and no more.
+      const interrupted = windows.filter(([s, p]) => times.some((t) => t >= s && t <= p)).map(([s]) => sent.indexOf(s) + 1);
+      assert.ok(interrupted.length <= 3, `versions with a scavenge in their analysis: ${interrupted.join(', ')}`);
+      const between = times.filter((t) => t > windows[0][1]).length;
+      assert.ok(between >= 5, `collections after the first diagnostics: ${between}`);
       const { code } = await client.shutdown();
       assert.equal(code, 0);
     } finally {
