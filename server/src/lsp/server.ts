@@ -302,17 +302,17 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
    * pulled), and after any message already waiting.
    */
   let idleCollection: NodeJS.Timeout | undefined;
-  let startupCollections = 0;
+  let emptyWhenIdle = false;
   function collectWhenIdle(afterStartup = false): void {
     if (!collectYoung) return;
     if (idleCollection) clearTimeout(idleCollection);
-    // Twice after start-up: what it left in the young generation is copied by the first scavenge and
-    // promoted by the second, so the first document's analysis starts with an empty young generation.
-    if (afterStartup) startupCollections = 2;
+    // After start-up all of it, so the first document's analysis starts with an empty young generation.
+    emptyWhenIdle ||= afterStartup;
     idleCollection = setTimeout(() => {
       idleCollection = undefined;
-      if (startupCollections === 0) collectYoung.collectIfShort();
-      for (; startupCollections > 0; startupCollections--) collectYoung.collect();
+      if (emptyWhenIdle) collectYoung.empty();
+      else collectYoung.collectIfShort();
+      emptyWhenIdle = false;
     }, IDLE_COLLECTION_DELAY_MS);
     idleCollection.unref?.();
   }

@@ -27,31 +27,38 @@ type Gc = (options: { type: 'minor' | 'major' }) => void;
  * How much more than the last round the next may fill (a round after a didOpen, with more findings, or in
  * code V8 has just deoptimised allocates more). Measured over didOpen and 40 edits with VS Code's flags:
  * versions with a scavenge inside their analysis, 256 paths 23/41 without idle collections, 1/41 with no
- * headroom, 0/41 with this; 200 paths 1-2/41 with this (most often the first edit after the didOpen).
+ * headroom, 0-1/41 with this; 200 paths 1-2/41 with this (most often the first edit after the didOpen).
  */
 const HEADROOM = 1.5;
 
 export interface YoungGenerationCollector {
-  /** One scavenge of the young generation, now (nothing where V8 refuses). */
-  collect(): void;
+  /**
+   * Empties the young generation now (nothing where V8 refuses): two scavenges, the first copying what
+   * is alive, the second promoting it.
+   */
+  empty(): void;
   /** One scavenge now if the young generation has less room left than 1.5x what it filled since the last call. */
   collectIfShort(): void;
 }
 
 export function youngGenerationCollector(): YoungGenerationCollector {
+  // Required on first use rather than imported: the launcher loads this module on every start.
   let v8: typeof import('node:v8') | undefined;
   let gc: Gc | null | undefined;
-  /** Young-generation bytes in use after the last call, and what was filled between the last two calls. */
+  /** Young-generation bytes in use after the last call. */
   let usedBefore: number | undefined;
+  /** What the young generation filled between the last two calls (none yet: unknown). */
   let filledPerRound = Infinity;
 
-  const newSpace = () => (v8 ??= require('node:v8') as typeof import('node:v8')).getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  const loadedV8 = () => (v8 ??= require('node:v8') as typeof import('node:v8'));
+  const newSpace = () => loadedV8().getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   const collect = () => {
-    if (gc === undefined) gc = exposedGc();
+    if (gc === undefined) gc = exposedGc(loadedV8());
     gc?.({ type: 'minor' });
   };
   return {
-    collect() {
+    empty() {
+      collect();
       collect();
       usedBefore = newSpace()?.space_used_size;
     },
@@ -71,9 +78,7 @@ export function youngGenerationCollector(): YoungGenerationCollector {
 }
 
 /** V8's gc function from a context of its own, or null where this V8 refuses. */
-function exposedGc(): Gc | null {
-  // Required here rather than imported: the launcher loads this module on every start.
-  const { setFlagsFromString } = require('node:v8') as typeof import('node:v8');
+function exposedGc({ setFlagsFromString }: typeof import('node:v8')): Gc | null {
   const { runInNewContext } = require('node:vm') as typeof import('node:vm');
   try {
     setFlagsFromString('--expose-gc');
