@@ -108,6 +108,22 @@ export function ourServerWithFlags(id: string, flags: string[], what: string): S
   return { ...ourServer(0), id, label: `ours (debounce 0 ms, ${what})`, args: [...flags, OUR_SERVER, '--stdio'] };
 }
 
+/**
+ * `ours-all`: debounce 0 and every finding published (`maxDiagnostics: 0`). The default publishes at most
+ * 1,000 diagnostics per file, as many as VS Code keeps: from 2,000 paths on (1,253 and 12,444 findings)
+ * this shows what that limit saves.
+ */
+export function ourServerUnlimited(): ServerSpec {
+  const settings = { debounceMs: 0, maxDiagnostics: 0 };
+  return {
+    ...ourServer(0),
+    id: 'ours-all',
+    label: 'ours (debounce 0 ms, every diagnostic: maxDiagnostics 0)',
+    initializationOptions: settings,
+    configuration: (section) => (section === 'landlockLens' ? settings : section?.startsWith('landlockLens.') ? (settings as Record<string, unknown>)[section.slice(13)] ?? null : null),
+  };
+}
+
 /** The client's flags with Node's default pool of V8 background threads (4) instead of ours. */
 export function nodeDefaultPoolFlags(): string[] {
   return serverV8Flags().filter((f) => !f.startsWith('--v8-pool-size='));
@@ -529,6 +545,7 @@ async function main(): Promise<void> {
     yls: () => yamlLanguageServer(schema.path),
     'yls-nodelay': () => yamlLanguageServer(schema.path, true),
     'ours-pool4': ourServerWithNodeDefaultPool,
+    'ours-all': ourServerUnlimited,
   };
   // `--variant ours-NAME=FLAG,FLAG...`: our server (debounce 0) started with other V8 flags instead of the
   // client's, for A/B runs of flag choices (e.g. `--variant ours-pool4=--max-semi-space-size=2`); name it

@@ -15,6 +15,7 @@ import { coreTable, onTop, onTopCpu, runCoreBench, type CoreBenchResult } from '
 import {
   ourServer,
   ourServerWithNodeDefaultPool,
+  ourServerUnlimited,
   nodeDefaultPoolFlags,
   serverV8Flags,
   yamlLanguageServer,
@@ -126,6 +127,9 @@ function evaluate(core: CoreBenchResult | undefined, lsp: LspBenchResult | undef
         '; server main-thread CPU: ' + sizes.map((n) => `${n}: ${fmtRatio(median(pairRatios(lsp, 'ours-d0', 'yls', n, 'openCpuMs')))}x`).join(', ') +
         (lsp.servers.some((s) => s.id === 'ours-nocache')
           ? '; without the code cache (first start after installing), wall: ' + sizes.filter((n) => n < 20000).map((n) => `${n}: ${fmtRatio(median(pairRatios(lsp, 'ours-nocache', 'yls', n, 'openMs')))}x`).join(', ')
+          : '') +
+        (lsp.servers.some((s) => s.id === 'ours-all')
+          ? '; publishing every diagnostic instead of 1,000 per file (`ours-all`), wall: ' + sizes.filter((n) => n >= 2000).map((n) => `${n}: ${fmtRatio(median(pairRatios(lsp, 'ours-all', 'yls', n, 'openMs')))}x`).join(', ')
           : ''),
       met: ratios.every(([, r]) => Number.isFinite(r)) ? ratios.every(([, r]) => r <= 0.2) : undefined,
     });
@@ -163,6 +167,9 @@ function evaluate(core: CoreBenchResult | undefined, lsp: LspBenchResult | undef
       target: "Peak RSS <= 0.5x yaml-language-server's, every size",
       measured:
         rss.map(([n, r]) => `${n}: ${fmtRatio(r)}x (${(median(values(lsp, 'ours-d0', n, 'hwmKiB')) / 1024).toFixed(0)} vs ${(median(values(lsp, 'yls', n, 'hwmKiB')) / 1024).toFixed(0)} MiB)`).join(', ') +
+        (lsp.servers.some((s) => s.id === 'ours-all')
+          ? '; publishing every diagnostic (`ours-all`): ' + sizes.filter((n) => n >= 2000).map((n) => `${n}: ${fmtRatio(median(pairRatios(lsp, 'ours-all', 'yls', n, 'hwmKiB')))}x`).join(', ')
+          : '') +
         `; for scale, an idle \`node -e\` peaks at ${bareMiB.toFixed(0)} MiB here`,
       met: rss.every(([, r]) => Number.isFinite(r)) ? rss.every(([, r]) => r <= 0.5) : undefined,
     });
@@ -239,7 +246,9 @@ async function main(): Promise<void> {
     const defaultPool = !quick && nodeDefaultPoolFlags().join(' ') !== serverV8Flags().join(' ')
       ? [ourServerWithNodeDefaultPool()]
       : [];
-    const servers = oursBuilt ? [ourServer(0), yamlLanguageServer(schema.path), ourServer(undefined), ourServer(0, false), ...nodelay, ...defaultPool] : [yamlLanguageServer(schema.path), ...nodelay];
+    // ours-all: every diagnostic published (no per-file limit), at the sizes with more than 1,000 findings.
+    const unlimited = !quick ? [ourServerUnlimited()] : [];
+    const servers = oursBuilt ? [ourServer(0), yamlLanguageServer(schema.path), ourServer(undefined), ourServer(0, false), ...nodelay, ...defaultPool, ...unlimited] : [yamlLanguageServer(schema.path), ...nodelay];
     if (!oursBuilt) errors.push('server/out/server.js is missing or a placeholder: only yaml-language-server was measured');
     // Budget: about 5 minutes in all on 2 cores. The delay-patched cross-check skips the stress size.
     const rounds: Record<number, number> = quick ? { 16: 2, 256: 2, 2000: 2, 20000: 1 } : { 16: 5, 256: 5, 2000: 3, 20000: 2 };
@@ -247,7 +256,7 @@ async function main(): Promise<void> {
     // after a cold start, so the latency of typing shows, not only the first keystrokes after opening.
     const edits: Record<number, number> = quick ? { 16: 3, 256: 3, 2000: 2, 20000: 2 } : { 16: 6, 256: 30, 2000: 4, 20000: 2 };
     log(`LSP benchmark (${servers.map((s) => s.id).join(' / ')}, alternating)...`);
-    lsp = await runLspBench({ sizes, rounds, edits, servers, log, skip: (s, n) => (s.id === 'yls-nodelay' || s.id === 'ours-nocache') && n >= 20000 });
+    lsp = await runLspBench({ sizes, rounds, edits, servers, log, skip: (s, n) => ((s.id === 'yls-nodelay' || s.id === 'ours-nocache') && n >= 20000) || (s.id === 'ours-all' && n < 2000) });
     errors.push(...lsp.errors);
     debounceNotes = inferDebounce(lsp, sizes);
   }
@@ -361,7 +370,7 @@ async function main(): Promise<void> {
     const extra = lsp.samples.find((s) => s.server === 'ours-d0');
     if (extra) {
       const diag = (id: string) => sizes.map((n) => `${n}: ${lsp!.samples.find((s) => s.server === id && s.paths === n)?.openDiagnostics ?? 'n/a'}`).join(', ');
-      md.push(`Diagnostics on open — ours: ${diag('ours-d0')}; yaml-language-server: ${diag('yls')}. Code actions returned at the shadowed entry — ours: ${lsp.samples.find((s) => s.server === 'ours-d0' && s.paths === 256)?.codeActions ?? 'n/a'}, yaml-language-server: ${lsp.samples.find((s) => s.server === 'yls' && s.paths === 256)?.codeActions ?? 'n/a'} (256 paths). Document sync — ours: ${extra.sync}, yaml-language-server: incremental.`, '');
+      md.push(`Diagnostics on open — ours: ${diag('ours-d0')} (at most 1,000 per file by default: 999 findings and a note counting the rest)${lsp.servers.some((s) => s.id === 'ours-all') ? `; ours publishing every one (\`ours-all\`): ${diag('ours-all')}` : ''}; yaml-language-server: ${diag('yls')}. Code actions returned at the shadowed entry — ours: ${lsp.samples.find((s) => s.server === 'ours-d0' && s.paths === 256)?.codeActions ?? 'n/a'}, yaml-language-server: ${lsp.samples.find((s) => s.server === 'yls' && s.paths === 256)?.codeActions ?? 'n/a'} (256 paths). Document sync — ours: ${extra.sync}, yaml-language-server: incremental.`, '');
     }
   }
   if (profiles.length) {

@@ -19,6 +19,7 @@ const SETTINGS: Record<string, string> = {
   'landlockLens.treeListing': 'string',
   'landlockLens.sandboxFolders': 'object',
   'landlockLens.debounceMs': 'number',
+  'landlockLens.maxDiagnostics': 'integer',
   'landlockLens.trace.server': 'string',
 };
 
@@ -40,6 +41,8 @@ test('settings: exactly the contract, each with a description, a scope and a def
   assert.equal(props['landlockLens.abi'].default, 2, 'OpenShell pins Landlock ABI 2');
   assert.deepEqual([props['landlockLens.abi'].minimum, props['landlockLens.abi'].maximum], [1, 7]);
   assert.deepEqual(props['landlockLens.trace.server'].enum, ['off', 'messages', 'verbose']);
+  assert.equal(props['landlockLens.maxDiagnostics'].default, 1000, "VS Code's own limit per file");
+  assert.equal(props['landlockLens.maxDiagnostics'].minimum, 0);
 });
 
 test('activation: only when a YAML file opens (commands activate by themselves since VS Code 1.74)', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/index';
-import { toDiagnostic, toDiagnostics } from '../../server/src/lsp/convert';
+import { limitFindings, toDiagnostic, toDiagnostics } from '../../server/src/lsp/convert';
 import { AnalysedDocument } from '../../server/src/lsp/snapshot';
 
 const POLICY = `version: 1
@@ -52,4 +52,57 @@ test('a related list of one finding alone is converted for it (not kept for othe
   assert.equal(Object.isFrozen(analysis.findings[index].related), false);
   assert.match(diagnostics[index].relatedInformation![0].message, /first listed here/);
   assert.equal(diagnostics.filter((d) => d.relatedInformation === diagnostics[index].relatedInformation).length, 1);
+});
+
+// More findings than maxDiagnostics: the ones VS Code would keep (errors first), and a note for the rest.
+const MANY = `version: 1
+filesystem_policy:
+  read_only:
+    - /etc/hosts
+    - /data/a.md
+    - /etc/hosts
+    - /data/b.md
+    - /data/c.md
+    - /etc/passwd
+    - /etc/passwd
+  read_write:
+    - /data
+    - /data/sub
+`;
+
+test('limitFindings keeps max - 1 findings, errors before warnings before hints, in document order', () => {
+  const analysis = analyze(MANY, { forcePolicy: true });
+  const bySeverity = (s: string) => analysis.findings.filter((f) => f.severity === s);
+  const errors = bySeverity('error');
+  const warnings = bySeverity('warning');
+  assert.equal(errors.length, 3, 'the three read_only entries under /data');
+  assert.ok(warnings.length >= 2, 'the duplicates');
+  assert.ok(analysis.findings.some((f) => f.severity === 'hint' || f.severity === 'info'));
+
+  const { shown, hidden } = limitFindings(analysis.findings, errors.length + 2);
+  assert.deepEqual(shown, analysis.findings.filter((f) => errors.includes(f) || f === warnings[0]));
+  assert.equal(hidden, analysis.findings.length - shown.length);
+
+  const onlyErrors = limitFindings(analysis.findings, 3);
+  assert.deepEqual(onlyErrors.shown, errors.slice(0, 2), 'fewer places than errors: the first errors');
+  assert.deepEqual(limitFindings(analysis.findings, 1).shown, [], 'room for the note alone');
+  for (const max of [0, analysis.findings.length]) {
+    const all = limitFindings(analysis.findings, max);
+    assert.equal(all.shown, analysis.findings, `max ${max}: everything, as it is`);
+    assert.equal(all.hidden, 0);
+  }
+});
+
+test('a limited publication has exactly max diagnostics, the last a note at the top that counts them', () => {
+  const analysis = analyze(MANY, { forcePolicy: true });
+  const doc = new AnalysedDocument('file:///p.yaml', 'yaml', 1, MANY, analysis.lines);
+  const limited = toDiagnostics(doc, analysis.findings, OPTIONS, 4);
+  assert.equal(limited.length, 4);
+  assert.deepEqual(limited.slice(0, 3).map((d) => d.severity), [1, 1, 1]);
+  const note = limited[3];
+  assert.equal(note.severity, 3);
+  assert.equal(note.code, undefined);
+  assert.deepEqual(note.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+  assert.match(note.message as string, new RegExp(`shows 3 of the ${analysis.findings.length} findings .*landlockLens\\.maxDiagnostics = 4.*landlock-lens check`));
+  assert.equal(JSON.stringify(toDiagnostics(doc, analysis.findings, OPTIONS, 0)), JSON.stringify(analysis.findings.map((f) => toDiagnostic(doc, f, OPTIONS))));
 });

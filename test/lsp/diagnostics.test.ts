@@ -19,7 +19,8 @@ before(ensureBuilt);
 describe('push diagnostics', () => {
   let client: TestClient;
   before(async () => {
-    client = await TestClient.start({ initializationOptions: { debounceMs: 0 } });
+    // No limit on diagnostics per file: the 5,000-entry publication below is about encoding them all.
+    client = await TestClient.start({ initializationOptions: { debounceMs: 0, maxDiagnostics: 0 } });
   });
   after(() => client.dispose());
 
@@ -183,6 +184,47 @@ describe('settings', () => {
       client.notify('workspace/didChangeConfiguration', { settings: null });
       const second = await client.diagnostics(URI_698, () => true, 5000, since);
       assert.ok(codes(second.diagnostics).includes('truncate-not-restricted'));
+    } finally {
+      client.dispose();
+    }
+  });
+
+  test('more findings than maxDiagnostics (default 1000): the errors first and a note counting the rest; a new limit re-publishes', async () => {
+    let maxDiagnostics: number | undefined;
+    const client = await TestClient.start({ settings: () => ({ debounceMs: 0, maxDiagnostics }) });
+    try {
+      // 1,200 shadowed read_only entries and the 256-path limit (errors) after 30 duplicates (warnings) and
+      // the truncate note (information): unlimited, 1,232 findings.
+      const duplicates = Array.from({ length: 30 }, (_, i) => `    - /etc/d${i}\n    - /etc/d${i}\n`).join('');
+      const shadowed = Array.from({ length: 1200 }, (_, i) => `    - /data/f${i}.md\n`).join('');
+      const text = `version: 1\nfilesystem_policy:\n  read_only:\n${duplicates}${shadowed}  read_write:\n    - /data\n`;
+      const uri = fileUri('many-findings.yaml');
+      client.open(uri, text, 1);
+      const first = await client.diagnostics(uri);
+      assert.equal(first.diagnostics.length, 1000, 'the default: what VS Code keeps per file');
+      assert.ok(first.diagnostics.slice(0, 999).every((d) => d.severity === 1), 'errors before the duplicates\' warnings');
+      assert.ok(first.diagnostics.some((d) => d.code === 'openshell-validation'), 'the error at the top is among them');
+      const note = first.diagnostics[999];
+      assert.equal(note.severity, 3);
+      assert.equal(note.range.start.line, 0);
+      assert.match(note.message as string, /shows 999 of the 1232 findings/);
+      const status = client.statuses.filter((s) => s.uri === uri).at(-1)!;
+      assert.equal(status.errors, 1201, 'the status counts every finding');
+
+      maxDiagnostics = 0;
+      let since = client.published.length;
+      client.notify('workspace/didChangeConfiguration', { settings: null });
+      const all = await client.diagnostics(uri, () => true, 10000, since);
+      assert.equal(all.diagnostics.length, 1232);
+      assert.ok(!all.diagnostics.some((d) => /findings of this file/.test(d.message as string)));
+
+      maxDiagnostics = 1220;
+      since = client.published.length;
+      client.notify('workspace/didChangeConfiguration', { settings: null });
+      const limited = await client.diagnostics(uri, () => true, 10000, since);
+      assert.equal(limited.diagnostics.length, 1220);
+      assert.equal(limited.diagnostics.filter((d) => d.code === 'duplicate-path').length, 1219 - 1201, 'then warnings, as many as fit');
+      assert.ok(!limited.diagnostics.some((d) => d.code === 'truncate-not-restricted'), 'information comes after them');
     } finally {
       client.dispose();
     }

@@ -5,6 +5,8 @@ import { analyze, applyEdits, RULES } from '../../server/src/core/index';
 import type { Analysis, AnalysisOptions, Finding, OffsetEdit } from '../../server/src/core/index';
 import { fileURLToPath } from 'node:url';
 import { configureForFile } from '../../server/src/node/config';
+import { limitFindings } from '../../server/src/lsp/convert';
+import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 import { positionAt } from './lsp-client';
 import type { Diagnostic, Range } from './lsp-client';
 
@@ -132,8 +134,22 @@ export function toSimple(text: string, findings: Finding[]): SimpleDiagnostic[] 
   return findings.map((f) => ({ code: f.ruleId, range: { start: positionAt(text, f.span.start), end: positionAt(text, f.span.end) } }));
 }
 
+/** The note a publication limited to maxDiagnostics ends with (it has no rule id). */
+const LIMIT_NOTE = '(limit note)';
+
+/**
+ * What the server publishes for these findings: with its default limit per file (1,000, see limitFindings
+ * in server/src/lsp/convert.ts), the errors first and a note at the top for the rest.
+ */
+export function toPublished(text: string, findings: Finding[], max = DEFAULT_SETTINGS.maxDiagnostics): SimpleDiagnostic[] {
+  const { shown, hidden } = limitFindings(findings, max);
+  const published = toSimple(text, [...shown]);
+  if (hidden > 0) published.push({ code: LIMIT_NOTE, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  return published;
+}
+
 export function fromLsp(diagnostics: Diagnostic[]): SimpleDiagnostic[] {
-  return diagnostics.map((d) => ({ code: String(d.code), range: d.range }));
+  return diagnostics.map((d) => ({ code: d.code === undefined ? LIMIT_NOTE : String(d.code), range: d.range }));
 }
 
 const key = (d: SimpleDiagnostic) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;

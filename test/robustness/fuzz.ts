@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/index';
 import type { Analysis } from '../../server/src/core/index';
-import { allFixProblems, analysisProblems, diagnosticsDiff, expectedFindingsAt, fixResultProblems, fromLsp, timedAnalyze, toSimple } from './check';
+import { allFixProblems, analysisProblems, diagnosticsDiff, expectedFindingsAt, fixResultProblems, fromLsp, timedAnalyze, toPublished, toSimple } from './check';
 import { applySuppressions } from '../../server/src/core/suppressions';
 import { corpusFiles, ISSUE_698 } from './inputs';
 import { applyTextEdits, CLIENT_CAPABILITIES, LspClient, MINIMAL_CAPABILITIES, PULL_CAPABILITIES, positionAt, RequestTimeout } from './lsp-client';
@@ -388,7 +388,7 @@ async function checkFinalDiagnostics(c: SessionClient, uri: string, text: string
     fail(label, text, `${c.name}: final diagnostics: ${(e as Error).message}`);
     return;
   }
-  const diff = diagnosticsDiff(toSimple(text, expectedFindingsAt(uri, analyze(text))), fromLsp(diagnostics));
+  const diff = diagnosticsDiff(toPublished(text, expectedFindingsAt(uri, analyze(text))), fromLsp(diagnostics));
   if (diff) fail(label, text, `${c.name}: ${diff}`);
 }
 

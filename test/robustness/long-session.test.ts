@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/index';
-import { expectedFindingsAt, diagnosticsDiff, fromLsp, toSimple } from './check';
+import { expectedFindingsAt, diagnosticsDiff, fromLsp, toPublished } from './check';
 import { rssBytes, summarizeHeap, waitForSnapshot } from './heap';
 import { ISSUE_698 } from './inputs';
 import { LspClient, positionAt } from './lsp-client';
@@ -94,7 +94,7 @@ test(`${EDITS} edits on one policy and 200 documents opened and closed: memory s
     }
     const published = await client.waitForDiagnostics(uri, (p) => p.version === version, 5000);
     // After thousands of versions the diagnostics are still exactly those of the current text.
-    assert.equal(diagnosticsDiff(toSimple(text, expectedFindingsAt(uri, analyze(text))), fromLsp(published.diagnostics)), undefined);
+    assert.equal(diagnosticsDiff(toPublished(text, expectedFindingsAt(uri, analyze(text))), fromLsp(published.diagnostics)), undefined);
   };
 
   // Warm-up: V8 grows its heap spaces over the first thousand edits or so, then RSS plateaus. (No heap

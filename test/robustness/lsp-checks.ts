@@ -1,7 +1,7 @@
 // What one document must survive over LSP: open it, get its diagnostics, hover, ask for code actions
 // and completions, close it. Shared by the bad-input tests and the fuzzer.
 import type { Analysis, AnalysisOptions } from '../../server/src/core/index';
-import { diagnosticsDiff, expectedFindingsAt, fixResultProblems, fromLsp, toSimple } from './check';
+import { diagnosticsDiff, expectedFindingsAt, fixResultProblems, fromLsp, toPublished } from './check';
 import { applyTextEdits, positionAt, RequestTimeout } from './lsp-client';
 import type { Diagnostic, LspClient, PublishedDiagnostics, TextEdit } from './lsp-client';
 
@@ -70,7 +70,7 @@ export async function checkDocumentOverLsp(
     if (expected.findings.some((f) => deep(f.message))) {
       if (!diagnostics.some((d) => deep(d.message))) problems.push(`${name}: the server does not report the too-deep nesting`);
     } else {
-      const diff = diagnosticsDiff(toSimple(text, expectedFindingsAt(uri, expected)), fromLsp(diagnostics));
+      const diff = diagnosticsDiff(toPublished(text, expectedFindingsAt(uri, expected)), fromLsp(diagnostics));
       if (diff) problems.push(`${name}: ${diff}`);
     }
   }

@@ -49,12 +49,61 @@ interface SharedConversions {
   descriptions: Map<string, CodeDescription>;
 }
 
-/** The diagnostics of a document's findings, for one publication (or one pull). */
-export function toDiagnostics(doc: TextDocument, findings: readonly Finding[], options: DiagnosticOptions): Diagnostic[] {
+/**
+ * The diagnostics of a document's findings, for one publication (or one pull): at most
+ * `maxDiagnostics` of them (0: no limit), see limitFindings.
+ */
+export function toDiagnostics(doc: TextDocument, findings: readonly Finding[], options: DiagnosticOptions, maxDiagnostics = 0): Diagnostic[] {
+  const { shown, hidden } = limitFindings(findings, maxDiagnostics);
   const shared: SharedConversions = { related: new Map(), descriptions: new Map() };
   const diagnostics: Diagnostic[] = [];
-  for (const f of findings) diagnostics.push(toDiagnostic(doc, f, options, shared));
+  for (const f of shown) diagnostics.push(toDiagnostic(doc, f, options, shared));
+  if (hidden > 0) diagnostics.push(limitNote(shown.length, findings.length, maxDiagnostics));
   return diagnostics;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/**
+ * The findings a publication shows when a file has more than `max` (0: no limit): `max - 1` of them and
+ * a note (limitNote) that counts the others, so the whole publication is `max` diagnostics. Chosen
+ * as VS Code chooses when a file has more diagnostics than it keeps (1,000 per file; the extension
+ * host drops the rest after the client has converted every one of them): errors first, then warnings,
+ * information and hints, each in the order of the findings; returned in the order of the findings.
+ * With the default of 1,000 VS Code therefore shows what it showed unlimited, and the server no longer
+ * converts, encodes and sends diagnostics it throws away (a 20,000-path stress policy has 12,444).
+ * Policies within OpenShell's 256 paths stay far below the limit.
+ */
+export function limitFindings(findings: readonly Finding[], max: number): { shown: readonly Finding[]; hidden: number } {
+  if (max <= 0 || findings.length <= max) return { shown: findings, hidden: 0 };
+  const keep = max - 1;
+  const perRank = [0, 0, 0, 0];
+  for (const f of findings) perRank[SEVERITY_RANK[f.severity]]++;
+  // Every finding of a rank below `cutRank` is shown, and the first `leftAtCut` of rank `cutRank`.
+  let cutRank = 0;
+  let leftAtCut = keep;
+  while (cutRank < 3 && perRank[cutRank] <= leftAtCut) leftAtCut -= perRank[cutRank++];
+  const shown: Finding[] = [];
+  for (const f of findings) {
+    const rank = SEVERITY_RANK[f.severity];
+    if (rank < cutRank) shown.push(f);
+    else if (rank === cutRank && leftAtCut > 0) {
+      shown.push(f);
+      leftAtCut--;
+    }
+  }
+  return { shown, hidden: findings.length - shown.length };
+}
+
+/** The diagnostic that says a publication was limited, at the top of the file. */
+export function limitNote(shown: number, total: number, max: number): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return {
+    range: { start, end: start },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    message: `Landlock Lens shows ${shown} of the ${total} findings of this file, errors first (setting landlockLens.maxDiagnostics = ${max}; 0 shows all). \`landlock-lens check\` lists every one.`,
+  };
 }
 
 export function toDiagnostic(doc: TextDocument, finding: Finding, options: DiagnosticOptions, shared?: SharedConversions): Diagnostic {

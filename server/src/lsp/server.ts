@@ -380,9 +380,9 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
    * Built for each publication or pull, not kept: a version is published once (and pulled again only
    * after a change), and at 20,000 paths keeping them would hold 12,000 diagnostics for nothing.
    */
-  function diagnosticsOf(entry: CacheEntry): Diagnostic[] {
+  function diagnosticsOf(entry: CacheEntry, settings: Settings): Diagnostic[] {
     const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
-    return toDiagnostics(entry.doc, entry.analysis.findings, options);
+    return toDiagnostics(entry.doc, entry.analysis.findings, options, settings.maxDiagnostics);
   }
 
   // ---------------------------------------------------------------- push diagnostics
@@ -402,7 +402,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
     if (!now || now.version !== version) return;
     const entry = analyzeVersion(now, settings);
     if (features.pullDiagnostics) return;
-    await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf(entry) });
+    await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsOf(entry, settings) });
   }
 
   const guardedValidate = guard('validation', undefined, validate);
@@ -570,9 +570,11 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
   connection.languages.diagnostics.on(guard('textDocument/diagnostic', { kind: 'full', items: [] } as DocumentDiagnosticReport, async (params) => {
     const entry = await currentAnalysis(params.textDocument.uri);
     if (!entry) return { kind: 'full', items: [] };
-    const resultId = String(entry.id);
+    const settings = await settingsFor(params.textDocument.uri);
+    // The limit is part of the result: a changed setting makes the next pull a full one.
+    const resultId = `${entry.id}:${settings.maxDiagnostics}`;
     if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
-    return { kind: 'full', resultId, items: diagnosticsOf(entry) };
+    return { kind: 'full', resultId, items: diagnosticsOf(entry, settings) };
   }));
 
   // ---------------------------------------------------------------- hover

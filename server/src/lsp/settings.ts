@@ -12,6 +12,8 @@ export interface Settings {
   treeListing: string;
   sandboxFolders: Record<string, string>;
   debounceMs: number;
+  /** Diagnostics published per file at most, a note counting the others included (0: no limit). */
+  maxDiagnostics: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -23,6 +25,8 @@ export const DEFAULT_SETTINGS: Settings = {
   treeListing: '',
   sandboxFolders: {},
   debounceMs: 200,
+  // VS Code's own limit per file (extHostDiagnostics.ts): the default changes nothing it shows.
+  maxDiagnostics: 1000,
 };
 
 /** A debounce longer than this is a typo (ms vs s); it would make the server look dead. */
@@ -51,6 +55,7 @@ export function mergeSettings(base: Settings, raw: unknown): Settings {
     for (const [k, v] of Object.entries(raw.sandboxFolders)) if (typeof v === 'string' && k.startsWith('/')) out.sandboxFolders[k] = v;
   }
   if (typeof raw.debounceMs === 'number' && Number.isFinite(raw.debounceMs) && raw.debounceMs >= 0) out.debounceMs = Math.min(raw.debounceMs, MAX_DEBOUNCE_MS);
+  if (typeof raw.maxDiagnostics === 'number' && Number.isInteger(raw.maxDiagnostics) && raw.maxDiagnostics >= 0) out.maxDiagnostics = raw.maxDiagnostics;
   return out;
 }
 
