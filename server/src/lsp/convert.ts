@@ -72,7 +72,7 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2,
  * information and hints, each in the order of the findings; returned in the order of the findings.
  * With the default of 1,000 VS Code therefore shows what it showed unlimited, and the server no longer
  * converts, encodes and sends diagnostics it throws away (a 20,000-path stress policy has 12,444).
- * Policies within OpenShell's 256 paths stay far below the limit.
+ * A policy within OpenShell's 256 paths rarely comes near it (the benchmark's has 160 findings).
  */
 export function limitFindings(findings: readonly Finding[], max: number): { shown: readonly Finding[]; hidden: number } {
   if (max <= 0 || findings.length <= max) return { shown: findings, hidden: 0 };
