@@ -94,8 +94,7 @@ export function ourServer(debounceMs: number | undefined, codeCache = true): Ser
     // Set by run.ts once it knows whether our server debounces opens (see ourDebounceAppliesToOpen).
     openDebounceMs: d,
     changeDebounceMs: d,
-    initializationOptions: settings,
-    configuration: (section) => (section === 'landlockLens' ? settings : section?.startsWith('landlockLens.') ? (settings as any)[section.slice(13)] ?? null : null),
+    ...answering(settings),
     role: 'ours',
   };
 }
@@ -114,13 +113,14 @@ export function ourServerWithFlags(id: string, flags: string[], what: string): S
  * this shows what that limit saves.
  */
 export function ourServerUnlimited(): ServerSpec {
-  const settings = { debounceMs: 0, maxDiagnostics: 0 };
+  return { ...ourServer(0), id: 'ours-all', label: 'ours (debounce 0 ms, every diagnostic: maxDiagnostics 0)', ...answering({ debounceMs: 0, maxDiagnostics: 0 }) };
+}
+
+/** Our settings as the server gets them: in initializationOptions and from workspace/configuration. */
+function answering(settings: Record<string, unknown>): Pick<ServerSpec, 'initializationOptions' | 'configuration'> {
   return {
-    ...ourServer(0),
-    id: 'ours-all',
-    label: 'ours (debounce 0 ms, every diagnostic: maxDiagnostics 0)',
     initializationOptions: settings,
-    configuration: (section) => (section === 'landlockLens' ? settings : section?.startsWith('landlockLens.') ? (settings as Record<string, unknown>)[section.slice(13)] ?? null : null),
+    configuration: (section) => (section === 'landlockLens' ? settings : section?.startsWith('landlockLens.') ? settings[section.slice(13)] ?? null : null),
   };
 }
 

@@ -33,7 +33,7 @@ import {
   type Settings,
 } from './settings';
 import {
-  FIX_ALL_KIND, SOURCE, findingFor, fixToAction, safeFixEdits, toDiagnostic, toDiagnostics, toRange, workspaceEdit,
+  FIX_ALL_KIND, SOURCE, findingFor, fixToAction, safeFixEdits, toDiagnostics, toRange, workspaceEdit, type DiagnosticOptions,
 } from './convert';
 import { RuleDocs } from './docs';
 import { TreeListings, WorkspaceFolders, fileNameForDetection, fsPathOf, resolveSettingPath, substituteFolder } from './workspace';
@@ -264,8 +264,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
     if (!configured || !file) return;
     const uri = pathToFileURL(file).href;
     const configDoc = TextDocument.create(uri, 'yaml', 0, configured.lookup.text ?? '');
-    const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
-    const diagnostics = toDiagnostics(configDoc, configured.configProblems, options);
+    const diagnostics = toDiagnostics(configDoc, configured.configProblems, diagnosticOptions());
     const stamp = JSON.stringify(diagnostics);
     if (publishedConfigProblems.get(uri) === stamp) return;
     publishedConfigProblems.set(uri, stamp);
@@ -381,8 +380,12 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
    * after a change), and at 20,000 paths keeping them would hold 12,000 diagnostics for nothing.
    */
   function diagnosticsOf(entry: CacheEntry, settings: Settings): Diagnostic[] {
-    const options = { relatedInformation: features.relatedInformation, docHref: (id: string) => ruleDocs.href(id) };
-    return toDiagnostics(entry.doc, entry.analysis.findings, options, settings.maxDiagnostics);
+    return toDiagnostics(entry.doc, entry.analysis.findings, diagnosticOptions(), settings.maxDiagnostics);
+  }
+
+  /** How findings become diagnostics for this client (a policy's and a configuration file's alike). */
+  function diagnosticOptions(): DiagnosticOptions {
+    return { relatedInformation: features.relatedInformation, docHref: (id) => ruleDocs.href(id) };
   }
 
   // ---------------------------------------------------------------- push diagnostics
