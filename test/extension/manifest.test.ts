@@ -144,3 +144,14 @@ test('yamlValidation: our schema for OpenShell policy file names only', () => {
   for (const name of POLICY_NAMES) assert.ok(isMatch(name), `${name} should get the schema`);
   for (const name of UNRELATED_NAMES) assert.ok(!isMatch(name), `${name} must not get the schema`);
 });
+
+test('the README documents every setting (with its default) and every command the manifest contributes', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s*\n\s*/g, ' ');
+  for (const [key, p] of Object.entries<any>(contributes.configuration.properties)) {
+    const row = new RegExp(`\\| \`${key.replace(/\./g, '\\.')}\` \\| \`([^\`]*)\` \\|`).exec(readme);
+    assert.ok(row, `README settings table has a row for ${key}`);
+    const shown = typeof p.default === 'string' ? (p.default === '' ? '""' : p.default) : JSON.stringify(p.default);
+    assert.equal(row[1], shown, `README's default for ${key}`);
+  }
+  for (const c of contributes.commands) assert.ok(readme.includes(`*${c.category}: ${c.title}*`), `README names the command "${c.category}: ${c.title}"`);
+});

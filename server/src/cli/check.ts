@@ -182,7 +182,7 @@ export async function runCheck(args: string[], opts: CheckOptions, io: CheckIo):
   const exitCode = failed ? EXIT_TOOL_FAILURE : opts.writeBaseline ? EXIT_OK : findingsFail ? EXIT_FINDINGS : EXIT_OK;
 
   // Diagnostics about the run itself go to stderr in every format; machine formats also carry them.
-  for (const note of fixNotes) io.err(`${note}\n`);
+  for (const note of fixNotes) io.err(`landlock-lens: ${note}\n`);
   for (const e of toolErrors) io.err(`landlock-lens: ${e}\n`);
   printConfigProblems(configReports, io);
   for (const e of staleBaseline) {
