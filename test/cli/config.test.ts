@@ -42,6 +42,10 @@ test('precedence for gpu: --no-gpu overrides gpu: true from the configuration', 
   // With a GPU OpenShell adds /proc read-write, which shadows /proc/driver.
   assert.ok(ids(json(cli(['check', '--format', 'json', 'p.yaml'], dir))).includes('shadowed-read-only'));
   assert.ok(!ids(json(cli(['check', '--format', 'json', '--no-gpu', 'p.yaml'], dir))).includes('shadowed-read-only'));
+  // And --gpu alone, without a configuration, turns it on.
+  const bare = project({ 'p.yaml': policy });
+  assert.ok(!ids(json(cli(['check', '--format', 'json', 'p.yaml'], bare))).includes('shadowed-read-only'), 'no GPU by default');
+  assert.ok(ids(json(cli(['check', '--format', 'json', '--gpu', 'p.yaml'], bare))).includes('shadowed-read-only'), '--gpu');
 });
 
 test('rules: levels per rule id, off disables', () => {

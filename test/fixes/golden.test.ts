@@ -49,7 +49,9 @@ for (const name of cases) {
     assert.ok(before.findings.some((f) => f.ruleId === 'shadowed-read-only'), 'the input must have a shadowed read_only entry');
     const { text } = fixText(input, options, 'shadowed-read-only');
     const expectedFile = join(caseDir, 'expected.yaml');
-    if (UPDATE || !existsSync(expectedFile)) writeFileSync(expectedFile, text);
+    if (UPDATE) writeFileSync(expectedFile, text);
+    // A case without its expected output is a failure, not a golden file written from whatever the code does.
+    assert.ok(existsSync(expectedFile), `${name}: expected.yaml is missing (UPDATE_GOLDEN=1 writes it from the current output: review it before committing)`);
     assert.equal(text, readFileSync(expectedFile, 'utf8'), `${name}: output differs from expected.yaml (UPDATE_GOLDEN=1 to rewrite, then review)`);
 
     // Whatever the layout, the result is a valid policy in which nothing is shadowed any more.

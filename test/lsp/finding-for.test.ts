@@ -45,12 +45,29 @@ test('without data (a client that hands back only code and range), the range dec
   assert.equal(findingFor(analysis, doc, { ...d, code: 'redundant-entry', data: undefined }), undefined);
 });
 
-test('thousands of diagnostics of the current version are each matched, quickly', () => {
-  const paths = Array.from({ length: 3000 }, (_, i) => `    - /sandbox/d${i}/f`).join('\n');
+/** Matches every diagnostic of a policy with `n` shadowed entries; the best of three rounds, in ms. */
+function matchingEvery(n: number): number {
+  const paths = Array.from({ length: n }, (_, i) => `    - /sandbox/d${i}/f`).join('\n');
   const text = `version: 1\nfilesystem_policy:\n  read_only:\n${paths}\n  read_write:\n    - /sandbox\n`;
   const { analysis, doc, shadowed, diagnostic }: { analysis: Analysis } & ReturnType<typeof setup> = setup(text);
-  assert.equal(shadowed.length, 3000);
-  const started = performance.now();
-  for (const f of shadowed) assert.equal(findingFor(analysis, doc, diagnostic(f)), f);
-  assert.ok(performance.now() - started < 2000, 'linear, not quadratic');
+  assert.equal(shadowed.length, n);
+  const diagnostics = shadowed.map(diagnostic);
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    let wrong = 0;
+    const started = performance.now();
+    for (let i = 0; i < n; i++) if (findingFor(analysis, doc, diagnostics[i]) !== shadowed[i]) wrong++;
+    best = Math.min(best, performance.now() - started);
+    assert.equal(wrong, 0, 'every diagnostic finds its own finding');
+  }
+  return best;
+}
+
+test('thousands of diagnostics of the current version are each matched, in time linear in their number', () => {
+  // A code action request may carry every diagnostic of the file. 8x the diagnostics: about 8x the time if
+  // each is found by an index (measured: 6-10x), 64x if each scans the findings (measured: 30x and more).
+  const small = matchingEvery(2000);
+  const large = matchingEvery(16000);
+  assert.ok(large < 2000, `16,000 diagnostics matched in ${large.toFixed(0)} ms`);
+  assert.ok(large / Math.max(small, 1) < 16, `2,000 -> 16,000 diagnostics: ${small.toFixed(1)} -> ${large.toFixed(1)} ms`);
 });

@@ -71,9 +71,19 @@ test('non-normal-path, literal-glob, literal-variable, read-only-root', () => {
   silent('read-only-root', policy('  read_only: [/usr]'));
 });
 
-test('supervisor-resolved-symlink: /proc/self names the supervisor', () => {
-  fires('supervisor-resolved-symlink', policy('  read_only: [/proc/self/fd]'));
-  silent('supervisor-resolved-symlink', policy('  read_only: [/proc/selfish]'));
+test('supervisor-resolved-symlink: every per-process symlink names the supervisor, at the link and below it', () => {
+  // Symlinks whose target depends on the process that follows them (the supervisor, when it builds the ruleset).
+  const perProcessLinks = ['/proc/self', '/proc/thread-self', '/dev/fd', '/dev/stdin', '/dev/stdout', '/dev/stderr', '/proc/mounts', '/proc/net'];
+  for (const link of perProcessLinks) {
+    for (const path of [link, `${link}/x`]) {
+      const [f] = fires('supervisor-resolved-symlink', policy(`  read_only: [${path}]`));
+      assert.match(f.message, new RegExp(`goes through ${link.replace(/\//g, '\\/')}, a symlink the supervisor resolves`), path);
+    }
+  }
+  // Look-alikes and real directories are not.
+  for (const path of ['/proc/selfish', '/proc/thread-selfie', '/dev/fdx', '/dev/stdin2', '/proc/network', '/proc/mountsx', '/proc/1/fd', '/proc', '/dev']) {
+    silent('supervisor-resolved-symlink', policy(`  read_only: [${path}]`));
+  }
 });
 
 test('read-write-symlink and read-write-file need a tree listing', () => {
@@ -181,4 +191,24 @@ test('redundant-entry does not claim "no effect" for a read_only /tmp that keeps
 test('a read_write file does not shadow paths "below" it', () => {
   const view = parseTreeListing('d /sandbox\nf /sandbox/notes.txt\n');
   silent('shadowed-read-only', policy('  read_write: [/sandbox/notes.txt]\n  read_only: [/sandbox/notes.txt/x]'), { view });
+});
+
+test('every rule page states the default severity and security flag the catalogue gives its rule', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers');
+  const stated = RULES.map((r) => {
+    const page = readFileSync(join(ROOT, 'docs/rules', `${r.id}.md`), 'utf8');
+    const line = /^Default severity: .*(?:\n(?!\n).*)*/m.exec(page)?.[0] ?? '';
+    return { id: r.id, severity: /\*\*(\w+)\*\*/.exec(line)?.[1], security: line.includes('security rule') };
+  });
+  assert.deepEqual(stated, RULES.map((r) => ({ id: r.id, severity: r.defaultSeverity, security: !!r.security })));
+});
+
+test('read-write-symlink is an error with a process identity (OpenShell refuses to start) and a warning without', () => {
+  const view = parseTreeListing('d /sandbox\nl /sandbox/lnk_dir -> /ro-area/dir\nd /ro-area\nd /ro-area/dir\n');
+  const symlinkFindings = (process: string) =>
+    analyze(`version: 1\nfilesystem_policy:\n  read_write: [/sandbox/lnk_dir]\n${process}`, { view }).findings.filter((f) => f.ruleId === 'read-write-symlink');
+  assert.deepEqual(symlinkFindings('process:\n  run_as_user: sandbox\n').map((f) => f.severity), ['error']);
+  assert.deepEqual(symlinkFindings('').map((f) => f.severity), ['warning']);
 });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/index';
 import { fastParse } from '../../server/src/core/yaml/fast-parse';
-import { WARM_UP_POLICY, warmUp } from '../../server/src/lsp/warm-up';
+import { MAX_WARM_UP_RUNS, WARM_UP_POLICY, warmUp } from '../../server/src/lsp/warm-up';
 
 test('the warm-up policy takes the fast reader and exercises the shadowing and network checks', () => {
   assert.ok(fastParse(WARM_UP_POLICY), 'the fast reader accepts the warm-up policy');
@@ -17,8 +17,16 @@ test('the warm-up policy takes the fast reader and exercises the shadowing and n
   assert.ok(analysis.documents[0].model!.networkPolicies.count > 0);
 });
 
-test('warmUp runs at least the minimum number of analyses and stops near its budget', () => {
-  const { runs, ms } = warmUp(5, 3);
-  assert.ok(runs >= 3);
-  assert.ok(runs === 3 || ms < 200, `${runs} runs in ${ms} ms`);
+test('warmUp runs at least the minimum number of analyses, then stops at the first check past its budget', () => {
+  // A clock that moves 4 ms per reading: started at 0, the checks read 4, 8, 12.
+  let t = -4;
+  const clock = () => (t += 4);
+  assert.deepEqual(warmUp(10, 1, clock), { runs: 3, ms: 16 });
+  let slow = -20;
+  assert.equal(warmUp(10, 5, () => (slow += 20)).runs, 5, 'the minimum runs even when the budget is spent');
+  // A clock that never moves: the run cap ends it.
+  assert.equal(warmUp(10, 1, () => 0).runs, MAX_WARM_UP_RUNS);
+  // And with the real clock it stays near its budget (one analysis of the sample, warm, is well under 5 ms).
+  const { runs, ms } = warmUp(5, 1);
+  assert.ok(runs < MAX_WARM_UP_RUNS && ms < 5 + 20, `${runs} runs in ${ms} ms`);
 });
