@@ -15,7 +15,7 @@ test('V8 background threads: one core is left to the main thread, Node\'s defaul
 });
 
 test('the flags for a 2-core machine, as the benchmarks here ran them', () => {
-  assert.deepEqual(serverV8Flags(2), ['--max-semi-space-size=2', '--v8-pool-size=1']);
+  assert.deepEqual(serverV8Flags(2), ['--min-semi-space-size=2', '--max-semi-space-size=2', '--v8-pool-size=1']);
 });
 
 test('Node accepts the flags the client passes (an unknown one would stop the server before it starts)', () => {

@@ -101,9 +101,9 @@ describe('bundles: no network modules; child_process only where the LSP librarie
     const environment = /function serverEnvironment[\s\S]*?\n\}/.exec(extension)?.[0] ?? '';
     assert.deepEqual([...environment.matchAll(/env\.(\w+) =/g)].map((m) => m[1]), ['LANDLOCK_LENS_CODE_CACHE']);
     assert.match(environment, /joinPath\(context\.globalStorageUri, 'code-cache'\)/);
-    // The flags come from the core count alone (server-flags.ts takes no other input): two fixed flags.
+    // The flags come from the core count alone (server-flags.ts takes no other input): fixed flags.
     for (const cores of [1, 2, 8, 64]) {
-      for (const flag of serverV8Flags(cores)) assert.match(flag, /^--(max-semi-space-size=2|v8-pool-size=[1-4])$/);
+      for (const flag of serverV8Flags(cores)) assert.match(flag, /^--((min|max)-semi-space-size=2|v8-pool-size=[1-4])$/);
     }
     const settings = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties);
     assert.deepEqual(settings.filter((s) => /server\.(path|command)|executable|runtime|nodePath|command|\bexec/i.test(s)), []);
