@@ -44,7 +44,7 @@ test('encodes exactly as Buffer.from(JSON.stringify(message)): small messages an
   }
 });
 
-test('a long array (thousands of diagnostics) is written element by element with the same bytes, holes included', async () => {
+test('a long array (a publication of thousands of diagnostics) is written element by element with the same bytes, holes included', async () => {
   const e = encoder();
   const next = rng(0xb16);
   const diagnostics: unknown[] = Array.from({ length: 9000 }, (_, i) => element(next, i));
