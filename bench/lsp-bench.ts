@@ -175,6 +175,9 @@ export interface SessionSample {
   /** Main-thread CPU time of the server from the notification until it is idle after publishing. */
   openCpuMs: number;
   editCpuMs: number[];
+  /** Minor page faults of the server (all threads) over the same windows as openCpuMs and editCpuMs. */
+  openFaults: number;
+  editFaults: number[];
   hoverMs: number[];
   codeActionMs: number[];
   hwmKiB: number;
@@ -250,6 +253,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
 
     let version = 1;
     const c0 = client.cpuMs();
+    const f0 = client.minorFaults();
     const t0 = performance.now();
     const firstDiag = client.waitDiagnostics(uri, undefined, o.timeoutMs);
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
@@ -260,12 +264,14 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
     // Read once the server is idle again: its schedstat is exact then (a running task's is updated only
     // at scheduler ticks), and work it does right after publishing counts too.
     const openCpuMs = client.cpuMs() - c0;
+    const openFaults = client.minorFaults() - f0;
 
     // The small edit: one character of one read_only path, toggled (notes.md <-> notez.md).
     const editAt = editOffset(gen);
     const editPos = lineCol(text, editAt);
     const editMs: number[] = [];
     const editCpuMs: number[] = [];
+    const editFaults: number[] = [];
     for (let i = 0; i < o.edits; i++) {
       const ch = text[editAt] === 's' ? 'z' : 's';
       text = text.slice(0, editAt) + ch + text.slice(editAt + 1);
@@ -275,6 +281,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
           ? { range: { start: editPos, end: { line: editPos.line, character: editPos.character + 1 } }, rangeLength: 1, text: ch }
           : { text };
       const c = client.cpuMs();
+      const f = client.minorFaults();
       const t = performance.now();
       const next = client.waitDiagnostics(uri, version, o.timeoutMs);
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
@@ -283,6 +290,7 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
       lastDiagnostics = d.diagnostics;
       await client.settle(30, 3000);
       editCpuMs.push(client.cpuMs() - c);
+      editFaults.push(client.minorFaults() - f);
     }
 
     const hoverOffset = text.indexOf(gen.hoverPath);
@@ -330,6 +338,8 @@ export async function runSession(spec: ServerSpec, file: string, gen: GeneratedP
       editMs,
       openCpuMs,
       editCpuMs,
+      openFaults,
+      editFaults,
       hoverMs,
       codeActionMs,
       hwmKiB,
@@ -422,7 +432,7 @@ export async function runLspBench(o: LspBenchOptions): Promise<LspBenchResult> {
 
 // ---- summarising -------------------------------------------------------------------------------
 
-export type Metric = 'coldStartMs' | 'coldCpuMs' | 'openMs' | 'editMs' | 'openCpuMs' | 'editCpuMs' | 'hoverMs' | 'codeActionMs' | 'hwmKiB';
+export type Metric = 'coldStartMs' | 'coldCpuMs' | 'openMs' | 'editMs' | 'openCpuMs' | 'editCpuMs' | 'openFaults' | 'editFaults' | 'hoverMs' | 'codeActionMs' | 'hwmKiB';
 
 /** All values of a metric for one server and size, debounce excluded where it applies. */
 export function values(res: LspBenchResult, server: string, paths: number, metric: Metric, excludeDebounce = true): number[] {
@@ -488,6 +498,8 @@ export function summaryTable(res: LspBenchResult, sizes: number[]): string {
     ['editMs', 'didChange -> diagnostics'],
     ['openCpuMs', 'didOpen -> diagnostics, server main-thread CPU time (load-independent; no debounce in it)'],
     ['editCpuMs', 'didChange -> diagnostics, server main-thread CPU time (load-independent; no debounce in it)'],
+    ['openFaults', 'didOpen -> diagnostics, server minor page faults (fresh memory pages, all threads; their cost here is under Machine)'],
+    ['editFaults', 'didChange -> diagnostics, server minor page faults'],
     ['hoverMs', 'hover'],
     ['codeActionMs', 'code action'],
     ['hwmKiB', 'peak RSS (VmHWM)'],
@@ -495,8 +507,9 @@ export function summaryTable(res: LspBenchResult, sizes: number[]): string {
   const ids = res.servers.map((s) => s.id);
   for (const [metric, title] of metrics) {
     const mem = metric === 'hwmKiB';
+    const count = metric === 'openFaults' || metric === 'editFaults';
     const excl = metric === 'openMs' || metric === 'editMs';
-    lines.push(`\n#### ${title}${excl ? ', debounce excluded' : ''}${mem ? ' (MiB)' : ' (ms)'}\n`);
+    lines.push(`\n#### ${title}${excl ? ', debounce excluded' : ''}${mem ? ' (MiB)' : count ? ' (pages)' : ' (ms)'}\n`);
     // ours-d0 against both yaml-language-server variants; ours-default against the stock one.
     const ratioCols = ids
       .filter((id) => id.startsWith('ours'))
@@ -508,7 +521,7 @@ export function summaryTable(res: LspBenchResult, sizes: number[]): string {
       const cells = ids.map((id) => {
         const v = values(res, id, n, metric);
         if (v.length === 0) return 'n/a';
-        const f = mem ? (x: number) => (x / 1024).toFixed(0) : fmtMs;
+        const f = mem ? (x: number) => (x / 1024).toFixed(0) : count ? (x: number) => x.toFixed(0) : fmtMs;
         return `${f(median(v))} / ${f(p90(v))}`;
       });
       const ratios = ratioCols.map(([o, t]) => {
