@@ -29,7 +29,9 @@ export function v8PoolSize(cores: number): number {
  * - `--min-semi-space-size=2`: start at that size rather than V8's 1 MiB, which the first diagnostics of a
  *   policy of OpenShell's 256 paths (about 1 MiB of analysis, message and publication) outgrew: a
  *   scavenge landed in 3 of 5 first diagnostics, 1 of 5 with this; 12 -> 10 ms to first diagnostics in
- *   three A/B runs, 2,000 paths 75-80 -> 72-73 ms, peak memory unchanged at every size.
+ *   three A/B runs, 2,000 paths 75-80 -> 72-73 ms, peak memory unchanged at every size. At 16 paths
+ *   first diagnostics took about a millisecond more (5 -> 6 ms), with no collection and as many page faults
+ *   either way: not explained.
  */
 export function serverV8Flags(cores = availableParallelism()): string[] {
   return ['--min-semi-space-size=2', '--max-semi-space-size=2', `--v8-pool-size=${v8PoolSize(cores)}`];
