@@ -20,4 +20,13 @@ export class RuleDocs {
     }
     return href;
   }
+
+  /**
+   * Looks up every rule's page now. The first lookup runs Node's path and URL code cold (about a
+   * millisecond, measured in the first publication of a 256-path policy); done while answering
+   * `initialize`, it is not part of the first diagnostics a user waits for.
+   */
+  prime(ruleIds: Iterable<string>): void {
+    for (const id of ruleIds) this.href(id);
+  }
 }

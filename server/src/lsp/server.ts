@@ -11,7 +11,7 @@ import {
   type InitializeResult, type InlayHint, type SymbolInformation, type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, standardImageView } from '../core/index';
+import { RULES, analyze, standardImageView } from '../core/index';
 import type { Analysis, AnalysisOptions, FsView } from '../core/index';
 import { mappedFolderView } from '../node/mapped-folder';
 import { clearConfigCache, configureForFile } from '../node/config';
@@ -466,6 +466,7 @@ export function startServer(connection: Connection, bundleDir: string, codeCache
     if (initializationFlag(params.initializationOptions, 'warmUp')) {
       const warm = warmUp(WARM_UP_BUDGET_MS);
       connection.console.log(`warmed up: ${warm.runs} analyses in ${warm.ms.toFixed(0)} ms`);
+      ruleDocs.prime(RULES.map((rule) => rule.id));
     }
     collectWhenIdle(true);
     if (codeCache) connection.console.log(`code cache: ${codeCache.state}${codeCache.file ? ` (${codeCache.file})` : ''}`);
