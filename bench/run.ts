@@ -76,6 +76,17 @@ function pageFaultMicros(): number {
   return best;
 }
 
+/** How long an empty Node process takes here, spawn to exit (median of 7): the floor under any server's cold start. */
+function nodeStartMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
 function machine(benchmarkedBundle: string): string[] {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
   // The report's own earlier version is output, not something measured: it does not make the source dirty.
@@ -84,7 +95,7 @@ function machine(benchmarkedBundle: string): string[] {
     `- CPU: ${cpus()[0]?.model ?? 'unknown'}; nproc ${availableParallelism()}`,
     `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- Kernel: Linux ${release()}; a minor page fault (a fresh 4 KiB page touched for the first time) costs ${pageFaultMicros().toFixed(1)} µs`,
-    `- Node: ${process.version}`,
+    `- Node: ${process.version}; an empty \`node -e 0\` takes ${fmtMs(nodeStartMs())} ms from spawn to exit here (the floor under any cold start below)`,
     `- Load average (1 / 5 / 15 min) at start ${fmtLoad(loadAtStart)}, at end ${fmtLoad(loadavg())} (other work on the machine adds noise; the A/B alternation keeps it fair between servers, not out of absolute times)`,
     `- yaml-language-server ${pkgVersion('yaml-language-server')} (its own dependency \`yaml\` ${(() => {
       try {
