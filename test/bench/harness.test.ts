@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/index';
 import { generatePolicy } from '../../bench/generate';
-import { inferDebounce, ourServer, pairRatios, runLspBench, schemaInUse, summaryTable, values, yamlLanguageServer, type LspBenchResult, type SessionSample } from '../../bench/lsp-bench';
+import { inferDebounce, ourServer, pairRatios, runLspBench, schemaInUse, summaryTable, values, yamlLanguageServer, type SessionSample } from '../../bench/lsp-bench';
 import { median, p90, quantile } from '../../bench/stats';
 import { growthOf, measureGrowth, productConfigurations } from '../../bench/growth';
 import { serverV8Flags } from '../../client/src/server-flags';
+import { benchResult, sessionSample } from './samples';
 
 test('median and p90: p90 is a measured sample (nearest rank), never an interpolation', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -19,26 +20,8 @@ test('median and p90: p90 is a measured sample (nearest rank), never an interpol
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2);
 });
 
-function session(server: string, round: number, openMs: number, editMs: number[]): SessionSample {
-  return {
-    server, paths: 256, round, coldStartMs: 100, coldCpuMs: 90, openMs, editMs, openCpuMs: openMs, editCpuMs: editMs,
-    openFaults: 0, editFaults: [0], hoverMs: [1], codeActionMs: [1], hwmKiB: 50_000, openDiagnostics: 0, codeActions: 0,
-    hoverChars: 0, sync: 'incremental', serverRequests: [], warnings: [],
-  };
-}
-
-function result(samples: SessionSample[]): LspBenchResult {
-  return {
-    samples,
-    servers: [
-      { id: 'ours-d0', label: '', role: 'ours', openDebounceMs: 0, changeDebounceMs: 0 },
-      { id: 'ours-default', label: '', role: 'ours', openDebounceMs: 200, changeDebounceMs: 200 },
-      { id: 'yls', label: '', role: 'theirs', openDebounceMs: 200, changeDebounceMs: 200 },
-    ],
-    schema: { path: '', standIn: false },
-    errors: [],
-  };
-}
+const session = (server: string, round: number, openMs: number, editMs: number[]) => sessionSample({ server, paths: 256, round, openMs, editMs });
+const result = (samples: SessionSample[]) => benchResult(samples, ['ours-d0', 'ours-default', 'yls']);
 
 test('ratios pair sessions of the same round, on per-session medians, each net of its own debounce', () => {
   const res = result([

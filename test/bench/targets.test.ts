@@ -7,6 +7,7 @@ import { evaluate, type Target } from '../../bench/targets';
 import type { CoreBenchResult, CoreRow } from '../../bench/core-bench';
 import type { LspBenchResult, SessionSample } from '../../bench/lsp-bench';
 import type { GrowthRow } from '../../bench/growth';
+import { benchResult, sessionSample } from './samples';
 
 const SIZES = [16, 256, 2000, 20000];
 
@@ -30,13 +31,8 @@ interface Figures {
   hwmKiB: number;
 }
 
-function sample(server: string, paths: number, round: number, f: Figures): SessionSample {
-  return {
-    server, paths, round, coldStartMs: f.coldStartMs, coldCpuMs: f.coldStartMs, openMs: f.openMs, editMs: f.editMs,
-    openCpuMs: f.openMs, editCpuMs: f.editMs, openFaults: 0, editFaults: [0], hoverMs: [1], codeActionMs: [1],
-    hwmKiB: f.hwmKiB, openDiagnostics: 0, codeActions: 0, hoverChars: 0, sync: 'incremental', serverRequests: [], warnings: [],
-  };
-}
+/** A session's figures from these: its CPU times equal to its latencies. */
+const figures = (f: Figures): Partial<SessionSample> => ({ ...f, coldCpuMs: f.coldStartMs, openCpuMs: f.openMs, editCpuMs: f.editMs });
 
 /**
  * Ours (debounce 0) and yaml-language-server (200 ms validation delay) over two rounds per size.
@@ -46,20 +42,12 @@ function lsp(ours: (n: number) => Figures, theirs: (n: number) => Figures): LspB
   const samples: SessionSample[] = [];
   for (const n of SIZES) {
     for (const round of [0, 1]) {
-      samples.push(sample('ours-d0', n, round, ours(n)));
+      samples.push(sessionSample({ server: 'ours-d0', paths: n, round, ...figures(ours(n)) }));
       const t = theirs(n);
-      samples.push(sample('yls', n, round, { ...t, openMs: t.openMs + 200, editMs: t.editMs.map((e) => e + 200) }));
+      samples.push(sessionSample({ server: 'yls', paths: n, round, ...figures({ ...t, openMs: t.openMs + 200, editMs: t.editMs.map((e) => e + 200) }) }));
     }
   }
-  return {
-    samples,
-    servers: [
-      { id: 'ours-d0', label: 'ours', role: 'ours', openDebounceMs: 0, changeDebounceMs: 0 },
-      { id: 'yls', label: 'yls', role: 'theirs', openDebounceMs: 200, changeDebounceMs: 200 },
-    ],
-    schema: { path: 'schema.json', standIn: false },
-    errors: [],
-  };
+  return benchResult(samples, ['ours-d0', 'yls']);
 }
 
 const THEIRS = (n: number): Figures => ({ openMs: n, editMs: [n], coldStartMs: 600, hwmKiB: 100_000 + n });
